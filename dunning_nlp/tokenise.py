@@ -1,0 +1,140 @@
+"""Word segmentation with jieba and the package's domain dictionary.
+
+jieba's default dictionary does not know collection and credit vocabulary
+(``停息挂账``, ``爆通讯录``, ``征信修复`` …), so a user dictionary of domain
+terms ships in ``dunning_nlp/resources/userdict.txt`` and is loaded into a
+private :class:`jieba.Tokenizer` the first time a text is segmented.
+
+:class:`JiebaTokenizer` is what feature extractors call.  It is a plain,
+picklable object: jieba's own tokenizer holds a thread lock and cannot be
+pickled, so the segmenter lives in a module-level cache and is rebuilt
+lazily after unpickling.  Placeholder tokens made by the normaliser
+(``⟪URL⟫``) are cut out before jieba sees the text and stay single tokens.
+jieba's dictionary cache is written to a private per-user directory, never
+to the world-writable temporary directory that jieba uses by default.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+import threading
+from importlib.resources import as_file, files
+from pathlib import Path
+
+from .normalise import PLACEHOLDER_RE
+
+__all__ = ["JiebaTokenizer", "tokenize", "userdict_terms", "cache_dir"]
+
+_lock = threading.Lock()
+_segmenters: dict[bool, object] = {}
+# Tokens that carry no meaning for the classifier: whitespace and punctuation.
+_DROP_RE = re.compile(r"^[\s\W_]+$")
+
+
+def cache_dir() -> Path:
+    """Return the private directory for jieba's dictionary cache (mode 0700).
+
+    ``$DUNNING_NLP_CACHE`` overrides it; the default is
+    ``$XDG_CACHE_HOME/dunning_nlp`` or ``~/.cache/dunning_nlp``.  When no such
+    directory can be made, a fresh private temporary directory is used.
+    """
+    base = os.environ.get("DUNNING_NLP_CACHE")
+    if base:
+        path = Path(base)
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        path = (Path(xdg) if xdg else Path.home() / ".cache") / "dunning_nlp"
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if os.access(path, os.W_OK):
+            return path
+    except OSError:
+        pass
+    return Path(tempfile.mkdtemp(prefix="dunning_nlp-"))
+
+
+def userdict_terms() -> list[str]:
+    """The domain terms shipped with the package, in file order."""
+    text = (files("dunning_nlp") / "resources" / "userdict.txt").read_text(encoding="utf-8")
+    return [line.split()[0] for line in text.splitlines() if line.strip()]
+
+
+def _segmenter(use_userdict: bool):
+    """Build (once per process) a jieba.Tokenizer, optionally with the domain dictionary."""
+    seg = _segmenters.get(use_userdict)
+    if seg is not None:
+        return seg
+    with _lock:
+        seg = _segmenters.get(use_userdict)
+        if seg is None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            seg = jieba.Tokenizer()
+            seg.tmp_dir = str(cache_dir())
+            seg.initialize()
+            if use_userdict:
+                with as_file(files("dunning_nlp") / "resources" / "userdict.txt") as path:
+                    seg.load_userdict(str(path))
+            _segmenters[use_userdict] = seg
+    return seg
+
+
+class JiebaTokenizer:
+    """Callable that turns normalised text into a list of word tokens.
+
+    Parameters
+    ----------
+    userdict : bool, default=True
+        Load the domain dictionary shipped with the package.
+    lowercase : bool, default=True
+        Lower-case Latin tokens (placeholders keep their case).
+    keep_punct : bool, default=False
+        Keep punctuation tokens.
+
+    Examples
+    --------
+    >>> JiebaTokenizer()("请立即还款 ⟪URL⟫")
+    ['请', '立即', '还款', '⟪URL⟫']
+    """
+
+    def __init__(self, userdict: bool = True, lowercase: bool = True, keep_punct: bool = False):
+        self.userdict = userdict
+        self.lowercase = lowercase
+        self.keep_punct = keep_punct
+
+    def __call__(self, text: str) -> list[str]:
+        seg = _segmenter(self.userdict)
+        tokens: list[str] = []
+        start = 0
+        for match in PLACEHOLDER_RE.finditer(text):
+            self._cut(seg, text[start:match.start()], tokens)
+            tokens.append(match.group())
+            start = match.end()
+        self._cut(seg, text[start:], tokens)
+        return tokens
+
+    def _cut(self, seg, text: str, out: list[str]) -> None:
+        if not text:
+            return
+        for token in seg.cut(text, HMM=True):
+            if not self.keep_punct and _DROP_RE.match(token):
+                continue
+            out.append(token.lower() if self.lowercase else token)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and vars(other) == vars(self)
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, *sorted(vars(self).items())))
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        return f"{type(self).__name__}({args})"
+
+
+#: The default tokenizer: a module-level, picklable instance.
+tokenize = JiebaTokenizer()
