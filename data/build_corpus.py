@@ -67,6 +67,9 @@ CITIES = ["深圳", "上海", "广州", "杭州", "成都", "武汉", "长沙", 
 PLACES = ["幸福里小区东门", "阳光花园3栋", "学府路驿站", "人民路菜鸟驿站", "科技园南区", "金桥大厦B座", "城南快递点"]
 SHOPS = ["美宜佳便利店", "瑞幸咖啡", "永辉超市", "滴滴出行", "肯德基", "中国石化", "盒马鲜生"]
 COMPANIES = ["华创科技有限公司", "远航物流有限公司", "新锐传媒", "恒泰建材", "蓝天教育", "明珠餐饮管理公司"]
+SERVICE_BRANDS = ["顺丰速运", "中通快递", "美团", "饿了么", "国家电网", "自来水公司", "华润燃气", "万科物业", "市图书馆", "中国移动",
+                  "中国联通", "中国电信", "携程", "大众点评", "京东", "天猫", "小米之家", "格力售后", "海底捞", "星巴克"]
+_FINANCE_RE = re.compile("借|贷|还款|额度|信用|征信|结清|利率|放款|分期|银行|授信|金融|逾期|欠款|验证码|动态码|支付|提现")
 APPS = ["APP", "官方APP", "{brand}APP", "{brand}App", "手机APP", "官方微信公众号", "{brand}小程序"]
 BAD_DOMAINS = ["t.cn", "bit.ly", "dwz.cn", "url.cn", "zx-kf.top", "zhengxin-xf.cc", "jd-zx.vip", "wd-zhuxiao.xyz",
                "cs-help.icu", "kefu-95.com", "yq-chuli.site", "xd-jd.club", "tinyurl.com", "is.gd"]
@@ -136,6 +139,8 @@ def _url(rng: random.Random, bad: bool) -> str:
 def fill_slots(template: str, rng: random.Random, label: str) -> str:
     """Fill every ``{slot}`` in ``template`` with a value drawn from the pools."""
     brands = FICTIONAL_BRANDS + (LAWFUL_BRANDS if label in ("reminder", "other") else [])
+    if label == "other" and not _FINANCE_RE.search(template):
+        brands = SERVICE_BRANDS  # a water bill is not signed by a lender
     brand = rng.choice(brands)
     values = {
         "brand": brand,
@@ -174,6 +179,7 @@ def fill_slots(template: str, rng: random.Random, label: str) -> str:
         "shop": rng.choice(SHOPS),
         "courier": rng.choice(SURNAMES) + "师傅",
         "company": rng.choice(COMPANIES),
+        "svc": rng.choice(SERVICE_BRANDS),
     }
     values["app"] = rng.choice(APPS).format(brand=brand)
 
@@ -238,7 +244,10 @@ def _sms_frame(text: str, rng: random.Random, label: str, hant: bool) -> str:
         # collectors' personal numbers rarely sign; vary punctuation instead
         return text.replace("，", rng.choice(["，", ",", " ", "，"])).rstrip("。")
     if not text.startswith("【") and (label != "other" or "【" in text) and rng.random() < 0.5:
-        brand = rng.choice(FICTIONAL_BRANDS + (LAWFUL_BRANDS if label in ("reminder", "other") else []))
+        pool = FICTIONAL_BRANDS + (LAWFUL_BRANDS if label in ("reminder", "other") else [])
+        if label == "other" and not _FINANCE_RE.search(text):
+            pool = SERVICE_BRANDS
+        brand = rng.choice(pool)
         text = f"【{brand}】{text}" if rng.random() < 0.7 else f"{text}【{brand}】"
     if label in ("reminder", "other", "fraud") and "【" in text and rng.random() < 0.5:
         text = f"{text}{rng.choice(SIGNS_HANT if hant else SIGNS_HANS)}"

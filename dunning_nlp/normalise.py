@@ -148,12 +148,17 @@ def has_traditional(text: str) -> bool:
     return any(ch in trad for ch in text)
 
 
+# OpenCC's tw2sp maps 麼 to 幺 inside some words; mainland text writes 么.
+_OPENCC_FIXES = re.compile("(?<=[什怎这那多要])幺")
+
+
 def _to_simplified(text: str) -> str:
     if not has_traditional(text):
         return text
     converter = _t2s()
     with _converter_lock:  # the reimplementation keeps per-instance caches
-        return converter.convert(text)
+        text = converter.convert(text)
+    return _OPENCC_FIXES.sub("么", text)
 
 
 def _replace_codes(text: str) -> str:

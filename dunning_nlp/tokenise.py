@@ -21,6 +21,7 @@ import os
 import re
 import tempfile
 import threading
+from functools import lru_cache
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -83,6 +84,29 @@ def _segmenter(use_userdict: bool):
     return seg
 
 
+@lru_cache(maxsize=32768)
+def _tokens(text: str, userdict: bool, lowercase: bool, keep_punct: bool) -> tuple[str, ...]:
+    """Segment one text; cached because SMS dumps repeat messages verbatim."""
+    seg = _segmenter(userdict)
+    out: list[str] = []
+    start = 0
+    for match in PLACEHOLDER_RE.finditer(text):
+        _cut(seg, text[start:match.start()], lowercase, keep_punct, out)
+        out.append(match.group())
+        start = match.end()
+    _cut(seg, text[start:], lowercase, keep_punct, out)
+    return tuple(out)
+
+
+def _cut(seg, text: str, lowercase: bool, keep_punct: bool, out: list[str]) -> None:
+    if not text:
+        return
+    for token in seg.cut(text, HMM=True):
+        if not keep_punct and _DROP_RE.match(token):
+            continue
+        out.append(token.lower() if lowercase else token)
+
+
 class JiebaTokenizer:
     """Callable that turns normalised text into a list of word tokens.
 
@@ -107,23 +131,7 @@ class JiebaTokenizer:
         self.keep_punct = keep_punct
 
     def __call__(self, text: str) -> list[str]:
-        seg = _segmenter(self.userdict)
-        tokens: list[str] = []
-        start = 0
-        for match in PLACEHOLDER_RE.finditer(text):
-            self._cut(seg, text[start:match.start()], tokens)
-            tokens.append(match.group())
-            start = match.end()
-        self._cut(seg, text[start:], tokens)
-        return tokens
-
-    def _cut(self, seg, text: str, out: list[str]) -> None:
-        if not text:
-            return
-        for token in seg.cut(text, HMM=True):
-            if not self.keep_punct and _DROP_RE.match(token):
-                continue
-            out.append(token.lower() if self.lowercase else token)
+        return list(_tokens(text, self.userdict, self.lowercase, self.keep_punct))
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and vars(other) == vars(self)
