@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--extra", nargs="+", default=[], help="your own labelled CSV/JSONL files, added to training")
     p.add_argument("--family", choices=["logreg", "linear_svm", "complement_nb", "sgd_huber"],
                    help="skip the comparison and fit this family")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="seed for folds and model (same data + seed = same model)")
     p.add_argument("--folds", type=int, default=5, help="grouped cross-validation folds")
     p.add_argument("--limit-per-label", type=int, help="use only this many groups per label and split (quick runs)")
     p.add_argument("-o", "--output", default="models", help="output directory (default: models)")

@@ -41,7 +41,8 @@ class DunningNLPError(Exception):
     code = "DNLP100"
 
     def __str__(self) -> str:
-        message = super().__str__()
+        # BaseException's form, not KeyError's repr-quoted one.
+        message = str(self.args[0]) if len(self.args) == 1 else BaseException.__str__(self)
         return f"[{self.code}] {message}"
 
 
@@ -85,9 +86,6 @@ class ColumnError(InputError, KeyError):
     """A column named by the user is not in the file."""
 
     code = "DNLP122"
-
-    def __str__(self) -> str:  # KeyError would repr() the message
-        return DunningNLPError.__str__(self)
 
 
 class InputFileError(DunningNLPError, OSError):

@@ -152,6 +152,8 @@ def load_model(path: Path | str | None = None) -> tuple[Any, dict]:
         with as_file(resource) as real:
             return load_model(real)
     model_path, _ = _resolve(Path(path))
+    if not model_path.is_file():
+        raise ModelNotFoundError(f"{model_path}: model file not found — check the path, or {_RETRAIN}")
     manifest = read_manifest(model_path)
     check_manifest(manifest, model_path)
     return joblib.load(model_path), manifest

@@ -22,7 +22,7 @@ import re
 import tempfile
 import threading
 from functools import lru_cache
-from importlib.resources import as_file, files
+from importlib.resources import files
 from pathlib import Path
 
 from .normalise import PLACEHOLDER_RE
@@ -78,8 +78,9 @@ def _segmenter(use_userdict: bool):
             seg.tmp_dir = str(cache_dir())
             seg.initialize()
             if use_userdict:
-                with as_file(files("dunning_nlp") / "resources" / "userdict.txt") as path:
-                    seg.load_userdict(str(path))
+                # Pass an open binary file: given a path, jieba leaves the file open.
+                with (files("dunning_nlp") / "resources" / "userdict.txt").open("rb") as fh:
+                    seg.load_userdict(fh)
             _segmenters[use_userdict] = seg
     return seg
 

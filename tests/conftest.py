@@ -1,0 +1,34 @@
+"""Shared fixtures.  The bundled model is loaded once per session."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+
+
+@pytest.fixture(scope="session")
+def classifier():
+    import dunning_nlp
+
+    return dunning_nlp.load()
+
+
+@pytest.fixture(scope="session")
+def corpus_rows() -> list[dict]:
+    with open(DATA / "corpus.jsonl", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+@pytest.fixture(scope="session")
+def small_model(tmp_path_factory):
+    """A quickly trained model (few groups per label), saved with its manifest."""
+    from dunning_nlp.training import run_training
+
+    out = tmp_path_factory.mktemp("model")
+    report = run_training(family="linear_svm", out_dir=str(out), name="small", limit_per_label=30, n_splits=3)
+    return report["model_path"]

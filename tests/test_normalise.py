@@ -1,0 +1,111 @@
+import pickle
+import unicodedata
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.base import clone
+from sklearn.utils import estimator_checks as checks
+
+from dunning_nlp.normalise import PLACEHOLDERS, TextNormalizer, has_traditional, normalize_text
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("逾 期", "逾期"),
+    ("征-信", "征信"),
+    ("催*收", "催收"),
+    ("逾　期３天", "逾期⟪NUM⟫天"),
+    ("請儘速還款", "请尽速还款"),
+    ("您的帳戶已逾期", "您的帐户已逾期"),
+    ("你什麼時候還", "你什么时候还"),
+    ("还\u200b款", "还款"),
+    ("点击 http://t.cn/A6abc 查看", "点击 ⟪URL⟫ 查看"),
+    ("联系13812345678", "联系⟪PHONE⟫"),
+    ("联系138****5678", "联系⟪PHONE⟫"),
+    ("致电95588", "致电⟪HOTLINE⟫"),
+    ("欠款1,234.50元", "欠款⟪AMOUNT⟫"),
+    ("于2024年3月5日前", "于⟪DATE⟫前"),
+    ("验证码：482913", "验证码:⟪CODE⟫"),
+    ("身份证110101199003071234", "身份证⟪IDNO⟫"),
+    ("卡号6222 0202 0000 1234 567", "卡号⟪CARD⟫"),
+    ("+852 9123 4567", "⟪PHONE⟫"),
+    ("", ""),
+])
+def test_normalize_table(raw, expected):
+    assert normalize_text(raw) == expected
+
+
+def test_options_switch_steps_off():
+    assert normalize_text("請還款 3天", traditional=False, placeholders=False) == "請還款 3天"
+    assert normalize_text("逾 期", deobfuscate=False) == "逾 期"
+
+
+def test_non_str_is_type_error():
+    with pytest.raises(TypeError):
+        normalize_text(b"bytes")  # type: ignore[arg-type]
+
+
+def test_has_traditional():
+    assert has_traditional("還款")
+    assert not has_traditional("还款")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_never_raises_and_is_idempotent(text):
+    once = normalize_text(text)
+    assert isinstance(once, str)
+    assert normalize_text(once) == once
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("逾期还款征信催收請還０１２３ 　*-·\u200b\u3000ABC12你好，。【】")), max_size=60))
+def test_output_has_no_fullwidth_digits_or_zero_width(text):
+    out = normalize_text(text)
+    assert not any(ch in out for ch in "０１２３\u200b\u3000")
+    assert unicodedata.normalize("NFKC", out) == out
+
+
+def test_placeholders_are_distinct_tokens():
+    assert len(set(PLACEHOLDERS.values())) == len(PLACEHOLDERS)
+
+
+def test_transformer_matches_function_and_is_stateless():
+    texts = ["逾 期３天", "請還款"]
+    est = TextNormalizer()
+    out = est.fit_transform(texts)
+    assert isinstance(out, np.ndarray) and out.dtype == object
+    assert out.tolist() == [normalize_text(t) for t in texts]
+    assert TextNormalizer().transform(texts).tolist() == out.tolist()  # no fit needed
+
+
+def test_transformer_rejects_single_string_and_bad_params():
+    with pytest.raises(ValueError):
+        TextNormalizer().transform("一条短信")
+    with pytest.raises(ValueError):
+        TextNormalizer(traditional="yes").fit(["x"])
+
+
+def test_transformer_pickle_and_clone_round_trip():
+    est = TextNormalizer(deobfuscate=False).fit(["x"])
+    again = pickle.loads(pickle.dumps(est))
+    assert again.get_params() == est.get_params()
+    assert again.transform(["逾 期"]).tolist() == est.transform(["逾 期"]).tolist()
+    assert clone(est).get_params() == est.get_params()
+
+
+@pytest.mark.parametrize("check", [
+    checks.check_no_attributes_set_in_init,
+    checks.check_parameters_default_constructible,
+    checks.check_get_params_invariance,
+    checks.check_set_params,
+    checks.check_estimator_repr,
+    checks.check_estimator_cloneable,
+    checks.check_do_not_raise_errors_in_init_or_set_params,
+])
+def test_sklearn_api_checks_that_apply_to_string_transformers(check):
+    from dunning_nlp.signals import SignalFeaturizer
+
+    for est in (TextNormalizer(), SignalFeaturizer()):
+        check(type(est).__name__, est)

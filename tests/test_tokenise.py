@@ -1,0 +1,54 @@
+import os
+import pickle
+import stat
+
+import pytest
+
+from dunning_nlp.tokenise import JiebaTokenizer, cache_dir, tokenize, userdict_terms
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("停息挂账找我们", ["停息挂账", "找", "我们"]),
+    ("注销校园贷否则影响征信", ["注销校园贷", "否则", "影响征信"]),
+    ("他是您的紧急联系人", ["他", "是", "您", "的", "紧急联系人"]),
+    ("点击⟪URL⟫领取", ["点击", "⟪URL⟫", "领取"]),
+    ("逾期⟪NUM⟫天,请还款", ["逾期", "⟪NUM⟫", "天", "请", "还款"]),
+    ("爆通讯录", ["爆通讯录"]),
+])
+def test_tokenize_table(text, expected):
+    assert tokenize(text) == expected
+
+
+def test_placeholders_stay_whole_and_latin_is_lowercased():
+    assert tokenize("加QQ⟪PHONE⟫") == ["加", "qq", "⟪PHONE⟫"]
+    assert JiebaTokenizer(lowercase=False)("加QQ") == ["加", "QQ"]
+
+
+def test_punctuation_dropped_unless_asked():
+    assert "," not in tokenize("你好,再见")
+    assert "," in JiebaTokenizer(keep_punct=True)("你好,再见")
+
+
+def test_userdict_has_at_least_300_domain_terms():
+    terms = userdict_terms()
+    assert len(terms) >= 300
+    assert len(set(terms)) == len(terms)
+    assert {"停息挂账", "紧急联系人", "征信修复"} <= set(terms)
+
+
+def test_userdict_changes_segmentation():
+    assert JiebaTokenizer(userdict=False)("停息挂账") != ["停息挂账"]
+
+
+def test_tokenizer_pickles_and_compares_by_options():
+    again = pickle.loads(pickle.dumps(tokenize))
+    assert again == tokenize and hash(again) == hash(tokenize)
+    assert again("征信修复") == ["征信修复"]
+    assert JiebaTokenizer(lowercase=False) != tokenize
+
+
+def test_cache_dir_is_private(tmp_path, monkeypatch):
+    monkeypatch.setenv("DUNNING_NLP_CACHE", str(tmp_path / "c"))
+    path = cache_dir()
+    assert path == tmp_path / "c"
+    assert stat.S_IMODE(os.stat(path).st_mode) & 0o077 == 0
