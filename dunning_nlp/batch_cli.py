@@ -1,3 +1,121 @@
-"""Placeholder replaced by the batch command (issue 3)."""
-def add_batch_parser(sub):
-    return None
+"""``dunning-nlp batch``: argument parsing and the run loop (the work is in readers/ and batch)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Iterable, Iterator, TextIO
+
+from .batch import RowWriter, Summary, classify_messages
+from .errors import InputError
+from .readers import Format, Message, expand_inputs, read_messages
+
+__all__ = ["add_batch_parser", "run_batch_command"]
+
+
+def add_batch_parser(sub) -> argparse.ArgumentParser:
+    p = sub.add_parser(
+        "batch", help="classify every message in SMS dumps (XML, sms.db, mmssms.db, CSV, JSONL, text)",
+        description="Read SMS exports (format detected per file), classify every message and write one row per "
+                    "input record, errors included. A summary goes to stderr.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, directories, or - for stdin")
+    p.add_argument("-o", "--output", help="output file (default: stdout); written atomically")
+    p.add_argument("--output-format", choices=["csv", "jsonl"],
+                   help="csv or jsonl (default: from the output file's suffix, else csv)")
+    p.add_argument("--format", default="auto", choices=[f.value for f in Format],
+                   help="input format for every input (default: detect per file)")
+    p.add_argument("--text-column", help="CSV/JSONL column holding the message text (name or 0-based index)")
+    p.add_argument("--sender-column", help="CSV column holding the sender number")
+    p.add_argument("--time-column", help="CSV column holding the timestamp")
+    p.add_argument("--direction-column", help="CSV column holding sent/received")
+    p.add_argument("--tz", default=None, help="time zone for timestamps without one (default: Asia/Shanghai)")
+    p.add_argument("--redact", action="store_true", help="mask phone, ID and bank-card numbers in the output")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes (default: 1)")
+    p.add_argument("--model", help="model to use (default: the bundled model)")
+    return p
+
+
+class _Progress:
+    """A one-line counter on stderr, only when stderr is a terminal."""
+
+    def __init__(self, err: TextIO):
+        self.err = err
+        self.enabled = hasattr(err, "isatty") and err.isatty()
+        self.start = time.perf_counter()
+        self.last = 0.0
+
+    def update(self, n: int) -> None:
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        if now - self.last >= 0.2:
+            self.last = now
+            rate = n / max(now - self.start, 1e-9)
+            self.err.write(f"\r{n} messages  {rate:,.0f}/s")
+            self.err.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.err.write("\r\033[K")
+
+
+def _messages(paths: list[str], args, stdin) -> Iterator[Message]:
+    options = dict(text_column=args.text_column, sender_column=args.sender_column, time_column=args.time_column,
+                   direction_column=args.direction_column, tz=args.tz)
+    for path in paths:
+        yield from read_messages(path, args.format, stdin=stdin, **options)
+
+
+def _counted(messages: Iterable[Message], summary: Summary) -> Iterator[Message]:
+    for m in messages:
+        summary.read += 1
+        yield m
+
+
+def run_batch_command(args, stdin: TextIO, out: TextIO, err: TextIO) -> int:
+    """Run ``batch``; user errors raise DunningNLPError (the CLI prints one line, exit 2)."""
+    if args.jobs < 1:
+        raise InputError(f"--jobs must be at least 1, got {args.jobs}")
+    paths = expand_inputs(args.inputs)
+    if not paths:
+        raise InputError(f"no supported files in {', '.join(args.inputs)} (looked for .xml .db .csv .tsv .jsonl .txt)")
+    fmt = args.output_format or ("jsonl" if (args.output or "").endswith((".jsonl", ".json")) else "csv")
+    raw_stdin = getattr(stdin, "buffer", None)
+    if raw_stdin is None and "-" in paths:
+        raw_stdin = _BytesStdin(stdin)
+    # Pull the first record before opening the output: argument errors (bad column, unknown format) surface
+    # before any file is created.
+    summary = Summary()
+    stream = _counted(_messages(paths, args, raw_stdin), summary)
+    first = next(stream, None)
+    progress = _Progress(err)
+    with RowWriter(args.output, fmt, stdout=out) as writer:
+        if first is not None:
+            rows = classify_messages(_chain(first, stream), model_path=args.model, redacted=args.redact,
+                                     jobs=args.jobs)
+            for row in rows:
+                writer.write(row)
+                summary.add(row)
+                progress.update(summary.written)
+    progress.close()
+    err.write(summary.format() + "\n")
+    if summary.read != summary.written:  # would be a bug: every record must give one row
+        err.write(f"dunning-nlp: internal error: read {summary.read} records but wrote {summary.written} rows\n")
+        return 1
+    return 0
+
+
+def _chain(first: Message, rest: Iterable[Message]) -> Iterator[Message]:
+    yield first
+    yield from rest
+
+
+class _BytesStdin:
+    """Bytes view of a text stdin (tests pass io.StringIO)."""
+
+    def __init__(self, text: TextIO):
+        self.text = text
+
+    def read(self, size: int = -1) -> bytes:
+        return self.text.read().encode("utf-8")

@@ -20,6 +20,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any, Mapping
 
+from ._files import publish
 from ._version import __version__
 from .errors import ModelCompatibilityError, ModelIntegrityError, ModelNotFoundError
 from .labels import LABELS
@@ -51,20 +52,12 @@ def _major_minor(version: str) -> tuple[str, ...]:
     return tuple(version.split(".")[:2])
 
 
-def _publish(tmp: str, path: Path) -> None:
-    """Give a finished temporary file ordinary permissions and move it into place atomically."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    os.replace(tmp, path)
-
-
 def _atomic_write(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        _publish(tmp, path)
+        publish(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -82,7 +75,7 @@ def save_model(pipeline: Any, directory: Path | str, name: str = DEFAULT_MODEL_N
     os.close(fd)
     try:
         joblib.dump(pipeline, tmp, compress=3)
-        _publish(tmp, model_path)
+        publish(tmp, model_path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

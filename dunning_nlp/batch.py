@@ -1,0 +1,202 @@
+"""Batch classification of SMS dumps: stream in, classify in chunks, write rows out.
+
+:func:`classify_messages` turns a stream of
+:class:`~dunning_nlp.readers.Message` into a stream of output rows (plain
+dicts with the columns in :data:`COLUMNS`), exactly one row per input
+record.  Records that carry a reader error, or whose text is empty, are
+written with the ``error`` field set and no label.  Chunks keep memory flat
+however large the dump; ``jobs > 1`` classifies chunks in worker processes,
+each loading the model once, and keeps input order.
+
+:class:`RowWriter` writes CSV or JSON Lines to a file atomically (a
+temporary file renamed into place, so an interrupted run never leaves a
+half-written result under the final name) or to standard output.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Iterable, Iterator, TextIO
+
+from ._files import publish
+from .labels import LABELS
+from .readers import Message
+from .redact import redact
+
+__all__ = ["COLUMNS", "classify_messages", "RowWriter", "Summary", "MAX_CLASSIFY_CHARS"]
+
+COLUMNS: tuple[str, ...] = ("source", "record", "sender", "timestamp", "direction", "text", "label", "score",
+                            *(f"score_{label}" for label in LABELS), "secondary", "evidence", "error")
+#: Only the start of an (abnormally) long body is classified; the full text is still written.
+MAX_CLASSIFY_CHARS = 4000
+CHUNK = 512
+
+
+@dataclass
+class Summary:
+    """Counts reported on stderr after a batch run."""
+
+    read: int = 0
+    written: int = 0
+    errors: int = 0
+    by_label: Counter = field(default_factory=Counter)
+    by_sender: Counter = field(default_factory=Counter)
+
+    def add(self, row: dict) -> None:
+        """Count one written row."""
+        self.written += 1
+        if row["error"] and not row["label"]:
+            self.errors += 1
+        self.by_label[row["label"] or "(error)"] += 1
+        if row["label"] and row["label"] != "other":
+            self.by_sender[row["sender"] or "(unknown)"] += 1
+
+    def format(self) -> str:
+        labels = ", ".join(f"{lab} {self.by_label[lab]}" for lab in (*LABELS, "(error)") if self.by_label[lab])
+        lines = [f"records read: {self.read}   rows written: {self.written}   errors: {self.errors}",
+                 f"by label: {labels or '-'}"]
+        if self.by_sender:
+            top = ", ".join(f"{s} {n}" for s, n in self.by_sender.most_common(10))
+            lines.append(f"collection messages by sender (top 10): {top}")
+        return "\n".join(lines)
+
+
+def _row(msg: Message, pred, redacted: bool) -> dict:
+    protect = redact if redacted else (lambda s: s)
+    row = {"source": msg.source, "record": msg.record, "sender": protect(msg.sender), "timestamp": msg.timestamp,
+           "direction": msg.direction, "text": protect(msg.text), "label": "", "score": "",
+           **{f"score_{lab}": "" for lab in LABELS}, "secondary": "", "evidence": "", "error": msg.error}
+    if pred is not None:
+        row["label"] = pred.label
+        row["score"] = round(pred.score, 4)
+        for lab in LABELS:
+            row[f"score_{lab}"] = round(pred.scores[lab], 4)
+        row["secondary"] = ";".join(pred.secondary)
+        row["evidence"] = protect("; ".join(str(e) for e in pred.evidence))
+    return row
+
+
+def _classify_chunk(classifier, chunk: list[Message], redacted: bool) -> list[dict]:
+    todo = [m for m in chunk if not m.error and m.text.strip()]
+    preds = dict(zip(map(id, todo), classifier.predict([m.text[:MAX_CLASSIFY_CHARS] for m in todo]))) if todo else {}
+    rows = []
+    for m in chunk:
+        if not m.error and not m.text.strip():
+            m.error = "empty message body"
+        rows.append(_row(m, preds.get(id(m)), redacted))
+    return rows
+
+
+_worker_classifier = None
+
+
+def _worker_init(model_path: str | None) -> None:
+    global _worker_classifier
+    from . import load
+
+    _worker_classifier = load(model_path)
+
+
+def _worker_run(args: tuple[list[Message], bool]) -> list[dict]:
+    chunk, redacted = args
+    return _classify_chunk(_worker_classifier, chunk, redacted)
+
+
+def _chunks(messages: Iterable[Message], size: int) -> Iterator[list[Message]]:
+    it = iter(messages)
+    while True:
+        chunk = list(islice(it, size))
+        if not chunk:
+            return
+        yield chunk
+
+
+def classify_messages(messages: Iterable[Message], classifier=None, *, model_path: str | None = None,
+                      redacted: bool = False, jobs: int = 1, chunk_size: int = CHUNK) -> Iterator[dict]:
+    """Yield one output row per message, in input order.
+
+    Parameters
+    ----------
+    messages : iterable of Message
+        Usually :func:`dunning_nlp.readers.read_inputs`.
+    classifier : Classifier, optional
+        Used when ``jobs == 1``; loaded from ``model_path`` (or the bundled
+        model) when omitted.
+    redacted : bool
+        Mask phone, ID and card numbers in every written text field.
+    jobs : int
+        Worker processes; each loads the model once.
+    """
+    if jobs <= 1:
+        if classifier is None:
+            from . import load
+
+            classifier = load(model_path)
+        for chunk in _chunks(messages, chunk_size):
+            yield from _classify_chunk(classifier, chunk, redacted)
+        return
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with ctx.Pool(jobs, initializer=_worker_init, initargs=(model_path,)) as pool:
+        work = ((chunk, redacted) for chunk in _chunks(messages, chunk_size))
+        for rows in pool.imap(_worker_run, work, chunksize=1):
+            yield from rows
+
+
+class RowWriter:
+    """Write rows as CSV (UTF-8 with BOM, so Excel shows Chinese) or JSON Lines.
+
+    Use as a context manager.  With a path, output goes to a temporary file
+    in the same directory and is renamed into place on success only.
+    """
+
+    def __init__(self, path: str | None, fmt: str = "csv", stdout: TextIO | None = None):
+        if fmt not in ("csv", "jsonl"):
+            from .errors import InputError
+
+            raise InputError(f"unknown output format {fmt!r}; use csv or jsonl")
+        self.path = path
+        self.fmt = fmt
+        self._stdout = stdout
+        self._tmp: str | None = None
+        self._fh: TextIO | None = None
+        self._csv = None
+
+    def __enter__(self) -> "RowWriter":
+        if self.path and self.path != "-":
+            target = Path(self.path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, self._tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+            encoding = "utf-8-sig" if self.fmt == "csv" else "utf-8"
+            self._fh = io.open(fd, "w", encoding=encoding, newline="")
+        else:
+            self._fh = self._stdout or sys.stdout
+        if self.fmt == "csv":
+            self._csv = csv.DictWriter(self._fh, fieldnames=COLUMNS, extrasaction="ignore")
+            self._csv.writeheader()
+        return self
+
+    def write(self, row: dict) -> None:
+        if self._csv is not None:
+            self._csv.writerow(row)
+        else:
+            self._fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self._tmp is None:
+            self._fh.flush()
+            return
+        self._fh.close()
+        if exc_type is None:
+            publish(self._tmp, self.path)
+        else:
+            Path(self._tmp).unlink(missing_ok=True)
