@@ -30,6 +30,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BASE_DIR = HERE / "base"
 OUT = HERE / "corpus.jsonl"
+CHALLENGE_IN = HERE / "challenge.txt"
+CHALLENGE_OUT = HERE / "challenge.jsonl"
 LABELS = ("reminder", "harassment", "third_party", "fraud", "other")
 VARIANTS_PER_BASE = 6
 TEST_SHARE = 0.2
@@ -358,6 +360,25 @@ def build(seed: int = 20261122) -> list[dict]:
     return records
 
 
+def build_challenge() -> list[dict]:
+    """The challenge set: hand-written with other wording, all held out (split "test"), never in the corpus."""
+    from opencc import OpenCC
+
+    t2s = OpenCC("t2s")
+    records = []
+    for line_no, raw in enumerate(CHALLENGE_IN.read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        label, text = raw.split("\t", 1)
+        if label not in LABELS:
+            raise ValueError(f"{CHALLENGE_IN}:{line_no}: unknown label {label!r}")
+        group = f"challenge:{line_no:04d}"
+        records.append({"id": group, "text": text, "label": label, "secondary": [], "group": group,
+                        "origin": "handwritten-challenge", "script": "hant" if t2s.convert(text) != text else "hans",
+                        "split": "test"})
+    return records
+
+
 def dumps(records: list[dict]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
@@ -367,15 +388,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if data/corpus.jsonl is not what the bases give")
     parser.add_argument("--seed", type=int, default=20261122)
     args = parser.parse_args(argv)
-    text = dumps(build(args.seed))
+    outputs = {OUT: dumps(build(args.seed)), CHALLENGE_OUT: dumps(build_challenge())}
     if args.check:
-        current = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
-        if current != text:
-            print("data/corpus.jsonl is out of date: run python data/build_corpus.py", file=sys.stderr)
+        stale = [p.name for p, text in outputs.items() if (p.read_text(encoding="utf-8") if p.exists() else "") != text]
+        if stale:
+            print(f"out of date: {', '.join(stale)}: run python data/build_corpus.py", file=sys.stderr)
             return 1
         return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {text.count(chr(10))} records to {OUT}", file=sys.stderr)
+    for path, text in outputs.items():
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {text.count(chr(10))} records to {path}", file=sys.stderr)
     return 0
 
 

@@ -79,7 +79,7 @@ SIGNALS: tuple[Signal, ...] = (
        r"(?:您|你)的(?:朋友|家人|亲属|儿子|女儿|丈夫|妻子|弟弟|哥哥|姐姐|妹妹|同事|员工|学生|亲戚|租客|室友|好友|配偶|老公|老婆)|"
        r"(?:他|她)(?:的|在)|联系不上(?:他|她)|找到(?:他|她)|让(?:他|她)",
        "addressed to someone other than the borrower", _R_NIFA),
-    _s("personal_account", r"个人账户|私人账户|个人卡|安全账户|监管账户|指定账户|核验账户|验证账户|保护账户|审查账户|清退账户|⟪CARD⟫|户名|转给我|转我|打到这个|个人微信|对公专员|以下账户|这个账户|这个卡|该账户|业务员|新的还款账户",
+    _s("personal_account", r"个人账户|私人账户|个人卡|安全账户|监管账户|指定账户|核验账户|验证账户|保护账户|审查账户|清退账户|⟪CARD⟫|户名|转给我|转我|打到这个|个人微信|对公专员|以下账户|这个账户|这个卡|该账户|业务员|新的还款账户|(?:我|私人|个人)(?:的)?(?:支付宝|微信|银行卡|卡上)",
        "asks to pay into a personal or 'safe' account", _R_FRAUD),
     _s("upfront_fee", r"保证金|解冻金|解冻费|手续费|服务费|工本费|会员费|激活费|定金|包装费|验资|流水|公证费|好处费|撤诉费|咨询费|费用|辛苦费|材料费",
        "asks for a fee up front", _R_FRAUD),
@@ -87,7 +87,8 @@ SIGNALS: tuple[Signal, ...] = (
        "credit repair / stop-collection services", _R_FRAUD),
     _s("cancel_account", r"注销|校园贷|学生(?:账户|贷款|身份)|清空额度|额度清零|清零", "'cancel your student loan account' pretext", _R_FRAUD),
     _s("code_request", r"⟪CODE⟫|验证码|动态码|校验码|密码|cvv|安全码", "mentions a verification code or password"),
-    _s("code_ask", r"(?:提供|告诉|发给|回复|发我|输入|填写).{0,8}(?:验证码|密码|卡号|安全码)", "asks for a code, password or card number", _R_FRAUD),
+    _s("code_ask", r"(?:提供|告诉|发给|回复|发我|输入|填写).{0,8}(?:验证码|密码|卡号|安全码|⟪CODE⟫)"
+                   r"|(?:验证码|密码|卡号|安全码).{0,6}(?:发给|告诉|发我|给我|报给)", "asks for a code, password or card number", _R_FRAUD),
     _s("link", r"⟪URL⟫", "contains a link"),
     _s("personal_phone", r"⟪PHONE⟫", "gives a mobile or unlisted number"),
     _s("im_contact", r"\bqq\b|微信|\bwx\b|\bvx\b|加v|\bline\b|v信|加群", "moves contact to QQ / WeChat / LINE", _R_FRAUD),

@@ -40,15 +40,16 @@ def detect_encoding(sample: bytes) -> str:
 
 
 def decode_line(raw: bytes, encoding: str) -> tuple[str, bool]:
-    """Decode one line; on failure try the other Chinese encodings.  Returns (text, clean)."""
-    try:
-        return raw.decode(encoding), True
-    except UnicodeDecodeError:
-        pass
-    for other in ("utf-8", "gb18030", "big5"):
-        if other != encoding:
-            try:
-                return raw.decode(other), True
-            except UnicodeDecodeError:
-                continue
+    """Decode one line of a file whose sample looked like ``encoding``.  Returns (text, clean).
+
+    Strict UTF-8 is tried first on every line: GBK or Big5 bytes almost
+    never form valid UTF-8, while UTF-8 bytes often "decode" as GBK
+    garbage.  So a file that mixes a UTF-8 header with GBK rows reads right.
+    """
+    for candidate in dict.fromkeys(("utf-8", "utf-8-sig" if encoding == "utf-8-sig" else "utf-8", encoding,
+                                    "gb18030", "big5")):
+        try:
+            return raw.decode(candidate), True
+        except UnicodeDecodeError:
+            continue
     return raw.decode(encoding, errors="replace"), False

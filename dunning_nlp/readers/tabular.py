@@ -45,8 +45,11 @@ def _lines(fh, encoding: str, path: str) -> Iterator[tuple[int, str, bool]]:
     """Yield (line_no, text, clean) for each physical line of a binary file."""
     if encoding.startswith("utf-16"):
         reader = io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="")
-        for n, line in enumerate(reader, 1):
-            yield n, line, "\ufffd" not in line
+        try:
+            for n, line in enumerate(reader, 1):
+                yield n, line, "\ufffd" not in line
+        finally:
+            reader.detach()  # the caller owns and closes the binary file
         return
     for n, raw in enumerate(fh, 1):
         text, clean = decode_line(raw, encoding)
@@ -60,7 +63,8 @@ def _pick(header: list[str], role: str, override: str | None, path: str, require
             return int(override)
         if _key(override) in keys:
             return keys.index(_key(override))
-        raise ColumnError(f"{path}: no column named {override!r}; the header has: {', '.join(header)}")
+        raise ColumnError(f"{path}: no column named {override!r} (header: {', '.join(header)}); "
+                          f"give --{role.replace('timestamp', 'time')}-column a name from the header or a 0-based index")
     for alias in COLUMN_ALIASES[role]:
         if alias in keys:
             return keys.index(alias)
@@ -98,6 +102,9 @@ def read_csv(path: str, fh, *, delimiter: str | None = None, text_column: str | 
     text_keys = [_key(h) for h in header]
     if has_header is None:
         has_header = any(k in aliases for k in text_keys for aliases in COLUMN_ALIASES.values()) or bool(text_column and not text_column.isdigit())
+    if not has_header and len(header) > 1 and not (text_column and text_column.isdigit()):
+        raise UnknownFormatError(f"{path}: no recognised header (first line: {first.strip()[:80]!r}); name the "
+                                 f"message column with --text-column NAME, or its 0-based index for a file without header")
     if has_header:
         idx_text = _pick(header, "text", text_column, path, required=len(header) > 1)
         idx_text = 0 if idx_text is None else idx_text

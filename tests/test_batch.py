@@ -1,0 +1,148 @@
+"""``dunning-nlp batch``: one row per record, errors included; redaction; clean user errors."""
+
+import csv
+import io
+import json
+import re
+
+import pytest
+
+from dunning_nlp.batch import COLUMNS
+from dunning_nlp.cli import main
+from dunning_nlp.redact import redact
+
+from conftest import DATA
+
+SAMPLES = DATA / "samples"
+PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def run(argv, stdin=""):
+    out, err = io.StringIO(), io.StringIO()
+    code = main(argv, stdin=io.StringIO(stdin), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _summary_counts(err):
+    m = re.search(r"records read: (\d+)\s+rows written: (\d+)\s+errors: (\d+)", err)
+    return tuple(int(x) for x in m.groups())
+
+
+def test_batch_over_all_samples(tmp_path):
+    out = tmp_path / "out.csv"
+    code, _, err = run(["batch", str(SAMPLES), "-o", str(out)])
+    assert code == 0, err
+    rows = read_csv(out)
+    read, written, errors = _summary_counts(err)
+    assert read == written == len(rows) == 251 and errors == 0
+    assert list(rows[0]) == list(COLUMNS)
+    assert {r["label"] for r in rows} == {"reminder", "harassment", "third_party", "fraud", "other"}
+    for r in rows:
+        total = sum(float(r[f"score_{lab}"]) for lab in ("reminder", "harassment", "third_party", "fraud", "other"))
+        assert abs(total - 1) < 1e-3
+
+
+def _damaged_inputs(tmp_path):
+    tmp_path.mkdir()
+    xml = (SAMPLES / "android_backup.xml").read_bytes()
+    (tmp_path / "cut.xml").write_bytes(xml[: len(xml) // 2])
+    (tmp_path / "broken.db").write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 8)
+    (tmp_path / "mixed.csv").write_bytes("号码,内容\n1,您已逾期\n".encode() + "2,请还款\n".encode("gbk") + b"3,\xff\xfe\n")
+    (tmp_path / "empty.jsonl").write_text('{"body": ""}\n{"body": "你好"}\nnot json\n', encoding="utf-8")
+    (tmp_path / "big.txt").write_text("逾期" * 500_000 + "\n短信\n", encoding="utf-8")
+    (tmp_path / "nul.txt").write_bytes("你好\x00呀\n".encode())
+    return tmp_path
+
+
+def test_damaged_inputs_lose_nothing(tmp_path):
+    inputs = _damaged_inputs(tmp_path / "in")
+    out = tmp_path / "out.jsonl"
+    code, _, err = run(["batch", str(inputs), "-o", str(out)])
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    read, written, errors = _summary_counts(err)
+    assert read == written == len(rows)
+    by_source = {}
+    for r in rows:
+        by_source.setdefault(r["source"].rsplit("/", 1)[-1], []).append(r)
+    assert by_source["broken.db"][0]["error"] and len(by_source["broken.db"]) == 1
+    assert by_source["cut.xml"][-1]["error"].startswith("XML broken")
+    assert [bool(r["error"]) for r in by_source["empty.jsonl"]] == [True, False, True]
+    assert by_source["empty.jsonl"][0]["error"] == "empty message body"
+    assert len(by_source["big.txt"][0]["text"]) == 1_000_000 and by_source["big.txt"][0]["label"]
+    assert by_source["nul.txt"][0]["text"] == "你好呀"
+    assert len(by_source["mixed.csv"]) == 3
+    assert errors == sum(1 for r in rows if r["error"] and not r["label"])
+
+
+def test_redact_leaves_no_number_in_output(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("号码,内容\n13812345678,你的借款逾期，速回电13912345678，卡号6222021234567890123，"
+                   "身份证110101199003071234\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    code, _, err = run(["batch", str(src), str(SAMPLES), "--redact", "-o", str(out)])
+    assert code == 0, err
+    data = out.read_text(encoding="utf-8-sig")
+    assert not PHONE.search(data)
+    assert "6222021234567890123" not in data and "110101199003071234" not in data
+    assert "139****5678" in data
+
+
+def test_stdin_and_stdout_jsonl():
+    code, out, err = run(["batch", "-", "--output-format", "jsonl"], stdin="您已逾期3天，请还款\n\n你好\n")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [r["text"] for r in rows] == ["您已逾期3天，请还款", "你好"]
+    assert rows[0]["source"] == "<stdin>" and rows[0]["label"] == "reminder"
+
+
+def test_jobs_two_gives_the_same_rows(tmp_path):
+    one, two = tmp_path / "1.csv", tmp_path / "2.csv"
+    assert run(["batch", str(SAMPLES), "-o", str(one)])[0] == 0
+    assert run(["batch", str(SAMPLES), "-o", str(two), "--jobs", "2"])[0] == 0
+    assert read_csv(one) == read_csv(two)
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["batch", "no/such/file.csv"], "no/such/file.csv"),
+    (["batch", str(SAMPLES / "export_utf8.csv"), "--text-column", "nope"], "--text-column"),
+    (["batch", str(SAMPLES), "--jobs", "0"], "--jobs"),
+])
+def test_user_errors_one_line_exit_2(argv, needle, tmp_path):
+    out = tmp_path / "o.csv"
+    code, stdout, err = run(argv + ["-o", str(out)])
+    assert code == 2 and "Traceback" not in err
+    assert err.count("\n") == 1 and needle in err
+    assert not out.exists()
+
+
+def test_unknown_format_choice_is_usage_error():
+    code, _, err = run(["batch", str(SAMPLES), "--format", "docx"])
+    assert code == 2 and "invalid choice" in err
+
+
+def test_failed_run_leaves_no_partial_output(tmp_path):
+    out = tmp_path / "o.csv"
+    code, _, err = run(["batch", str(SAMPLES), "-o", str(out), "--model", str(tmp_path / "none.joblib")])
+    assert code == 2 and not out.exists() and not list(tmp_path.glob(".o.csv*"))
+
+
+@pytest.mark.parametrize("text, hidden", [
+    ("13812345678", "13812345678"),
+    ("+86 138 1234 5678", "1234"),
+    ("+852 9123 4567", "9123"),
+    ("0912-345-678", "345"),
+    ("+886 912 345 678", "912 345"),
+    ("021-12345678", "1234"),
+    ("110101199003071234", "19900307"),
+    ("11010119900307123X", "19900307"),
+    ("6222 0212 3456 7890 123", "3456 7890"),
+    ("6222021234567890123", "2123456789"),
+])
+def test_redact_patterns(text, hidden):
+    masked = redact(f"号码{text}。")
+    assert hidden not in masked and "*" in masked
