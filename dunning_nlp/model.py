@@ -158,17 +158,24 @@ class Classifier:
         unique = list(dict.fromkeys(texts))
         steps = self.pipeline.named_steps
         normalised = steps["normalise"].transform(unique)
-        X = steps["features"].transform(normalised)
+        # Messages that differ only in numbers, links or spacing share one
+        # normalised form: featurise and score each form once.
+        forms = list(dict.fromkeys(normalised))
+        X = steps["features"].transform(forms)
         proba = steps["clf"].predict_proba(X)[:, self._order]
-        results: dict[str, Prediction] = {}
-        for i, text in enumerate(unique):
+        by_form: dict[str, tuple[str, dict, tuple, tuple]] = {}
+        for i, form in enumerate(forms):
             row = proba[i]
             best = int(np.argmax(row))
             label = LABELS[best]
             scores = {lab: float(p) for lab, p in zip(LABELS, row)}
             secondary = tuple(lab for lab, p in scores.items() if lab != label and p >= SECONDARY_THRESHOLD)
-            ev = self._evidence(X[i], best, normalised[i]) if evidence else ()
-            results[text] = Prediction(text=text, label=label, scores=scores, evidence=ev, secondary=secondary)
+            ev = self._evidence(X[i], best, form) if evidence else ()
+            by_form[form] = (label, scores, ev, secondary)
+        results: dict[str, Prediction] = {}
+        for text, form in zip(unique, normalised):
+            label, scores, ev, secondary = by_form[form]
+            results[text] = Prediction(text=text, label=label, scores=dict(scores), evidence=ev, secondary=secondary)
         return [results[t] for t in texts]
 
     def _evidence(self, x, class_index: int, normalised: str) -> tuple[Evidence, ...]:

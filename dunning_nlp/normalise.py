@@ -125,21 +125,21 @@ def _t2s():
 
 @lru_cache(maxsize=1)
 def _traditional_chars() -> frozenset[str]:
-    """Characters that OpenCC maps to a different simplified character.
+    """Characters that OpenCC's traditional-to-simplified table changes.
 
     Read from OpenCC's own dictionary so that :func:`has_traditional` agrees
-    with the converter; a message without any of them skips conversion.
+    with the converter; a message without any of them skips conversion
+    (the common case, and the expensive step).
     """
     from importlib.resources import files
 
-    chars: set[str] = set()
-    for name in ("TSCharacters.txt", "TWVariantsRev.txt", "HKVariantsRev.txt"):
-        text = (files("opencc") / "dictionary" / name).read_text(encoding="utf-8")
-        for line in text.splitlines():
-            key, _, values = line.partition("\t")
-            if len(key) == 1 and values and values.split()[0] != key:
-                chars.add(key)
-    return frozenset(chars)
+    text = (files("opencc") / "dictionary" / "TSCharacters.txt").read_text(encoding="utf-8")
+    chars = set()
+    for line in text.splitlines():
+        key, _, values = line.partition("\t")
+        if len(key) == 1 and values and values.split()[0] != key:
+            chars.add(key)
+    return frozenset(chars | {"麼", "麽", "薴"})
 
 
 def has_traditional(text: str) -> bool:
@@ -148,17 +148,21 @@ def has_traditional(text: str) -> bool:
     return any(ch in trad for ch in text)
 
 
-# OpenCC's tw2sp maps 麼 to 幺 inside some words; mainland text writes 么.
-_OPENCC_FIXES = re.compile("(?<=[什怎这那多要])幺")
+# OpenCC's tw2sp chain is not idempotent for a few characters (麼 → 么 → 幺,
+# 薴 → 苧 → 苎).  Map them to the final mainland form first and shield 么 from
+# the converter with a private-use character.
+_PRE = str.maketrans({"麼": "么", "麽": "么", "薴": "苎"})
+_SHIELD = ("么", "\ue000")
 
 
 def _to_simplified(text: str) -> str:
     if not has_traditional(text):
         return text
+    text = text.translate(_PRE).replace(*_SHIELD)
     converter = _t2s()
     with _converter_lock:  # the reimplementation keeps per-instance caches
         text = converter.convert(text)
-    return _OPENCC_FIXES.sub("么", text)
+    return text.replace(_SHIELD[1], _SHIELD[0])
 
 
 def _replace_codes(text: str) -> str:
@@ -178,6 +182,7 @@ def _normalize_once(text: str, traditional: bool, deobfuscate: bool, placeholder
         text = _to_simplified(text)
         # The phrase converter may emit forms that NFKC changes again.
         text = unicodedata.normalize("NFKC", text)
+    text = _SPACE_RE.sub(" ", text)  # before de-obfuscation, so a run of separators is measured once
     if deobfuscate:
         text = _SPLIT_RE.sub("", text)
     if placeholders:
@@ -220,16 +225,15 @@ def normalize_text(text: str, *, traditional: bool = True, deobfuscate: bool = T
     """
     if not isinstance(text, str):
         raise TypeError(f"normalize_text() expects str, got {type(text).__name__}")
-    # One pass is enough for ordinary text; rare inputs (a separator removal
-    # that brings two numbers together) need another.  Iterating until the
-    # text stops changing makes the function idempotent by construction.
-    out = _normalize_once(text, traditional, deobfuscate, placeholders)
-    for _ in range(3):
-        again = _normalize_once(out, traditional, deobfuscate, placeholders)
-        if again == out:
-            break
-        out = again
-    return out
+    # One pass is idempotent: every step's output is a fixed point of the
+    # steps before it (tests/test_normalise.py checks this property).
+    return _normalize_once(text, traditional, deobfuscate, placeholders)
+
+
+@lru_cache(maxsize=65536)
+def _cached(text: str, traditional: bool, deobfuscate: bool, placeholders: bool) -> str:
+    """:func:`normalize_text` with a bounded cache: SMS dumps repeat messages verbatim."""
+    return _normalize_once(text, traditional, deobfuscate, placeholders)
 
 
 class TextNormalizer(TransformerMixin, BaseEstimator):
@@ -259,12 +263,11 @@ class TextNormalizer(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: Iterable[str]) -> np.ndarray:
-        """Return a 1-d object array of normalised strings."""
+        """Return a 1-d object array of normalised strings (repeated texts are normalised once)."""
         if isinstance(X, str):
             raise ValueError("TextNormalizer expects an iterable of str, not a single str")
-        options = dict(traditional=self.traditional, deobfuscate=self.deobfuscate,
-                       placeholders=self.placeholders)
-        return np.array([normalize_text(x if isinstance(x, str) else str(x), **options) for x in X], dtype=object)
+        options = (bool(self.traditional), bool(self.deobfuscate), bool(self.placeholders))
+        return np.array([_cached(x if isinstance(x, str) else str(x), *options) for x in X], dtype=object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
