@@ -44,9 +44,9 @@ def build_features(*, word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[
     """
     return FeatureUnion([
         ("words", TfidfVectorizer(tokenizer=tokenizer or JiebaTokenizer(), token_pattern=None, lowercase=False,
-                                  ngram_range=word_ngrams, min_df=min_df, sublinear_tf=True, max_features=60000)),
+                                  ngram_range=word_ngrams, min_df=min_df, sublinear_tf=True, max_features=20000)),
         ("chars", TfidfVectorizer(analyzer="char", ngram_range=char_ngrams, min_df=min_df, lowercase=True,
-                                  sublinear_tf=True, max_features=80000)),
+                                  sublinear_tf=True, max_features=30000)),
         ("signals", SignalFeaturizer(weight=signal_weight)),
     ])
 

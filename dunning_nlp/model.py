@@ -161,7 +161,7 @@ class Classifier:
         # Messages that differ only in numbers, links or spacing share one
         # normalised form: featurise and score each form once.
         forms = list(dict.fromkeys(normalised))
-        X = steps["features"].transform(forms)
+        X = steps["features"].transform(forms).tocsr()
         proba = steps["clf"].predict_proba(X)[:, self._order]
         by_form: dict[str, tuple[str, dict, tuple, tuple]] = {}
         for i, form in enumerate(forms):
@@ -170,7 +170,7 @@ class Classifier:
             label = LABELS[best]
             scores = {lab: float(p) for lab, p in zip(LABELS, row)}
             secondary = tuple(lab for lab, p in scores.items() if lab != label and p >= SECONDARY_THRESHOLD)
-            ev = self._evidence(X[i], best, form) if evidence else ()
+            ev = self._evidence(X, i, best) if evidence else ()
             by_form[form] = (label, scores, ev, secondary)
         results: dict[str, Prediction] = {}
         for text, form in zip(unique, normalised):
@@ -178,17 +178,18 @@ class Classifier:
             results[text] = Prediction(text=text, label=label, scores=dict(scores), evidence=ev, secondary=secondary)
         return [results[t] for t in texts]
 
-    def _evidence(self, x, class_index: int, normalised: str) -> tuple[Evidence, ...]:
+    def _evidence(self, X, row: int, class_index: int) -> tuple[Evidence, ...]:
         weights, names = self._explainer()
-        x = x.tocsr()
-        contrib = x.data * weights[class_index, x.indices]
+        lo, hi = X.indptr[row], X.indptr[row + 1]  # direct CSR access: row slicing in scipy is slow
+        indices = X.indices[lo:hi]
+        contrib = X.data[lo:hi] * weights[class_index, indices]
         order = np.argsort(-contrib)
         items: list[Evidence] = []
         seen: list[str] = []
         for k in order:
             if contrib[k] <= 0 or len(items) >= self.n_evidence:
                 break
-            block, _, name = names[x.indices[k]].partition("__")
+            block, _, name = names[indices[k]].partition("__")
             if block == "signals":
                 signal = _SIGNAL_BY_NAME[name.split(":", 1)[1]]
                 items.append(Evidence("signal", signal.name, float(contrib[k]), signal.description, signal.rule))

@@ -86,23 +86,23 @@ def _segmenter(use_userdict: bool):
 
 
 @lru_cache(maxsize=32768)
-def _tokens(text: str, userdict: bool, lowercase: bool, keep_punct: bool) -> tuple[str, ...]:
+def _tokens(text: str, userdict: bool, lowercase: bool, keep_punct: bool, hmm: bool = False) -> tuple[str, ...]:
     """Segment one text; cached because SMS dumps repeat messages verbatim."""
     seg = _segmenter(userdict)
     out: list[str] = []
     start = 0
     for match in PLACEHOLDER_RE.finditer(text):
-        _cut(seg, text[start:match.start()], lowercase, keep_punct, out)
+        _cut(seg, text[start:match.start()], lowercase, keep_punct, hmm, out)
         out.append(match.group())
         start = match.end()
-    _cut(seg, text[start:], lowercase, keep_punct, out)
+    _cut(seg, text[start:], lowercase, keep_punct, hmm, out)
     return tuple(out)
 
 
-def _cut(seg, text: str, lowercase: bool, keep_punct: bool, out: list[str]) -> None:
+def _cut(seg, text: str, lowercase: bool, keep_punct: bool, hmm: bool, out: list[str]) -> None:
     if not text:
         return
-    for token in seg.cut(text, HMM=True):
+    for token in seg.cut(text, HMM=hmm):
         if not keep_punct and _DROP_RE.match(token):
             continue
         out.append(token.lower() if lowercase else token)
@@ -119,6 +119,11 @@ class JiebaTokenizer:
         Lower-case Latin tokens (placeholders keep their case).
     keep_punct : bool, default=False
         Keep punctuation tokens.
+    hmm : bool, default=False
+        Use jieba's HMM to guess words missing from the dictionaries.  Off
+        by default: it costs about a third of segmentation time, and the
+        character n-gram features already cover unknown words (measured in
+        benchmarks/README.md).
 
     Examples
     --------
@@ -126,13 +131,14 @@ class JiebaTokenizer:
     ['请', '立即', '还款', '⟪URL⟫']
     """
 
-    def __init__(self, userdict: bool = True, lowercase: bool = True, keep_punct: bool = False):
+    def __init__(self, userdict: bool = True, lowercase: bool = True, keep_punct: bool = False, hmm: bool = False):
         self.userdict = userdict
         self.lowercase = lowercase
         self.keep_punct = keep_punct
+        self.hmm = hmm
 
     def __call__(self, text: str) -> list[str]:
-        return list(_tokens(text, self.userdict, self.lowercase, self.keep_punct))
+        return list(_tokens(text, self.userdict, self.lowercase, self.keep_punct, self.hmm))
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and vars(other) == vars(self)

@@ -1,0 +1,129 @@
+"""Throughput, start-up and memory of ``dunning-nlp batch``, measured against bare ``jieba.lcut``.
+
+Usage (from the repository root, after ``bash scripts/setup.sh``)::
+
+    .venv/bin/python benchmarks/run.py                 # 200k messages, 1 and 2 jobs
+    .venv/bin/python benchmarks/run.py --n 10000 --n 1000000 --jobs 1   # memory growth
+
+For each size N it writes a JSON Lines dump of N messages (corpus texts with
+every digit re-drawn, so near-identical templates differ as real bank alerts
+do), then reports in one run:
+
+* bare ``jieba.lcut`` throughput over the same bodies (dictionary already loaded);
+* end-to-end ``dunning-nlp batch DUMP -o OUT.csv`` throughput (a fresh process:
+  reading, normalising, classifying with evidence, writing) and the ratio of the two;
+* peak resident memory of the batch process (``ru_maxrss`` of that child only);
+* start-up: wall time of ``dunning-nlp classify`` on one message in a fresh
+  process, and in-process time from ``import dunning_nlp`` to the first prediction.
+
+Results are printed and written to ``benchmarks/results/<timestamp>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent / "dunning-nlp"
+
+
+def make_dump(path: Path, n: int, seed: int = 0) -> list[str]:
+    rows = [json.loads(line) for line in open(ROOT / "data" / "corpus.jsonl", encoding="utf-8")]
+    others = [r["text"] for r in rows if r["label"] == "other"]
+    collection = [r["text"] for r in rows if r["label"] != "other"]
+    rng = random.Random(seed)
+    digit = re.compile(r"\d")
+    bodies = []
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            base = rng.choice(others) if rng.random() < 0.7 else rng.choice(collection)
+            body = digit.sub(lambda _: str(rng.randint(0, 9)), base)
+            bodies.append(body)
+            fh.write(json.dumps({"address": f"1{rng.randint(3000000000, 9999999999)}", "date": 1760000000000 + i * 60000,
+                                 "body": body}, ensure_ascii=False) + "\n")
+    return bodies
+
+
+def bare_jieba(bodies: list[str]) -> float:
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    start = time.perf_counter()
+    for body in bodies:
+        jieba.lcut(body)
+    return len(bodies) / (time.perf_counter() - start)
+
+
+def run_child(argv: list[str]) -> tuple[float, float, int]:
+    """Run a command; return (wall seconds, peak RSS in MB of that process, exit code)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.stderr.close()
+    return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def startup() -> dict:
+    run_child([str(BIN), "classify", "预热缓存"])  # make sure the jieba cache exists
+    wall, rss, _ = run_child([str(BIN), "classify", "您好，您的借款已逾期3天"])
+    code = ("import time; t=time.perf_counter(); import dunning_nlp; "
+            "dunning_nlp.classify('您好，您的借款已逾期3天'); print(time.perf_counter()-t)")
+    in_process = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout)
+    return {"cli_classify_wall_s": round(wall, 3), "import_to_first_prediction_s": round(in_process, 3),
+            "cli_peak_rss_mb": round(rss, 1)}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark dunning-nlp batch against bare jieba.lcut.")
+    parser.add_argument("--n", type=int, action="append", help="dump size (repeatable; default 200000)")
+    parser.add_argument("--jobs", type=int, action="append", help="worker processes to try (default 1 and 2)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated dumps")
+    args = parser.parse_args(argv)
+    sizes = args.n or [200_000]
+    jobs = args.jobs or [1, 2]
+    result = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+              "startup": startup(), "runs": []}
+    print(f"start-up: {result['startup']}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            dump = Path(tmp) / f"dump_{n}.jsonl"
+            bodies = make_dump(dump, n)
+            jieba_rate = bare_jieba(bodies[: min(n, 100_000)])
+            del bodies
+            for j in jobs:
+                out = Path(tmp) / "out.csv"
+                wall, rss, code = run_child([str(BIN), "batch", str(dump), "-o", str(out), "--jobs", str(j)])
+                rate = n / wall
+                row = {"n": n, "jobs": j, "exit_code": code, "batch_msgs_per_s": round(rate), "wall_s": round(wall, 1),
+                       "jieba_lcut_msgs_per_s": round(jieba_rate), "ratio_to_jieba": round(rate / jieba_rate, 3),
+                       "peak_rss_mb": round(rss, 1)}
+                result["runs"].append(row)
+                print(json.dumps(row))
+            if args.keep:
+                dump.rename(ROOT / "benchmarks" / dump.name)
+    by = {(r["n"], r["jobs"]): r for r in result["runs"]}
+    for n in sizes:
+        if (n, 1) in by and (n, 2) in by:
+            scale = by[(n, 2)]["batch_msgs_per_s"] / by[(n, 1)]["batch_msgs_per_s"]
+            result.setdefault("scaling_2_over_1", {})[str(n)] = round(scale, 3)
+            print(f"n={n}: 2 jobs / 1 job = {scale:.2f}x")
+    out_dir = ROOT / "benchmarks" / "results"
+    out_dir.mkdir(exist_ok=True)
+    (out_dir / time.strftime("%Y%m%dT%H%M%S.json")).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
