@@ -24,7 +24,7 @@ from typing import Iterable, Sequence
 from .errors import DataError, InputFileError
 from .labels import LABELS
 
-__all__ = ["Record", "read_records", "default_corpus_path", "corpus_hash", "REQUIRED_FIELDS"]
+__all__ = ["Record", "read_records", "default_corpus_path", "corpus_hash", "corpus_summary", "REQUIRED_FIELDS"]
 
 REQUIRED_FIELDS = ("text", "label")
 _SCRIPTS = ("hans", "hant")
@@ -159,3 +159,27 @@ def corpus_hash(records: Iterable[Record]) -> str:
         h.update(r.label.encode("utf-8"))
         h.update(b"\x1e")
     return h.hexdigest()
+
+
+def corpus_summary(records: Sequence[Record]) -> dict:
+    """Counts a datasheet needs: by label, script, origin and split, and length statistics per label.
+
+    Returns plain dicts so notebooks and reports can print or plot them.
+    """
+    from collections import Counter, defaultdict
+    from statistics import median
+
+    lengths: dict[str, list[int]] = defaultdict(list)
+    for r in records:
+        lengths[r.label].append(len(r.text))
+    return {
+        "n": len(records),
+        "by_label": dict(Counter(r.label for r in records)),
+        "by_script": {lab: dict(Counter(r.script for r in records if r.label == lab)) for lab in LABELS},
+        "by_origin": dict(Counter(r.origin.split(":")[0] if r.origin.startswith("generator") else r.origin
+                                  for r in records)),
+        "by_split": {lab: dict(Counter(r.split for r in records if r.label == lab)) for lab in LABELS},
+        "groups": {lab: len({r.group for r in records if r.label == lab}) for lab in LABELS},
+        "length": {lab: {"min": min(v), "median": median(v), "max": max(v)} for lab, v in lengths.items()},
+        "lengths": dict(lengths),
+    }

@@ -52,6 +52,9 @@ __all__ = [
     "train",
     "evaluate",
     "misclassified",
+    "calibration_table",
+    "run_training",
+    "run_evaluation",
     "TrainResult",
 ]
 
@@ -204,6 +207,25 @@ def evaluate(classifier: Classifier, records: Sequence[Record], *, perturbed: bo
         result["perturbed"] = _scores(labels, classifier.predict_proba(noisy))
         result["perturbed_drop"] = result["clean"]["macro_f1"] - result["perturbed"]["macro_f1"]
     return result
+
+
+def calibration_table(classifier: Classifier, records: Sequence[Record], bins: int = 10) -> list[dict[str, Any]]:
+    """Reliability diagram data: for each confidence bin, mean confidence, accuracy and count.
+
+    Confidence is the probability of the predicted label; a calibrated model
+    has accuracy close to confidence in every bin.
+    """
+    proba = classifier.predict_proba([r.text for r in records])
+    conf = proba.max(axis=1)
+    correct = np.array([LABELS[i] == r.label for i, r in zip(proba.argmax(axis=1), records)])
+    edges = np.linspace(0, 1, bins + 1)
+    rows = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        mask = (conf > lo) & (conf <= hi)
+        if mask.any():
+            rows.append({"bin": f"({lo:.1f}, {hi:.1f}]", "confidence": float(conf[mask].mean()),
+                         "accuracy": float(correct[mask].mean()), "n": int(mask.sum())})
+    return rows
 
 
 def misclassified(classifier: Classifier, records: Sequence[Record]) -> list[dict[str, Any]]:
