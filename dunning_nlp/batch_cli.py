@@ -11,7 +11,7 @@ from .batch import RowWriter, Summary, classify_messages
 from .errors import InputError
 from .readers import Format, Message, expand_inputs, read_messages
 
-__all__ = ["add_batch_parser", "run_batch_command"]
+__all__ = ["add_batch_parser", "add_input_arguments", "input_messages", "binary_stdin", "run_batch_command"]
 
 
 def add_batch_parser(sub) -> argparse.ArgumentParser:
@@ -19,10 +19,17 @@ def add_batch_parser(sub) -> argparse.ArgumentParser:
         "batch", help="classify every message in SMS dumps (XML, sms.db, mmssms.db, CSV, JSONL, text)",
         description="Read SMS exports (format detected per file), classify every message and write one row per "
                     "input record, errors included. A summary goes to stderr.")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, directories, or - for stdin")
     p.add_argument("-o", "--output", help="output file (default: stdout); written atomically")
     p.add_argument("--output-format", choices=["csv", "jsonl"],
                    help="csv or jsonl (default: from the output file's suffix, else csv)")
+    add_input_arguments(p)
+    p.add_argument("--jobs", type=int, default=1, help="worker processes (default: 1)")
+    return p
+
+
+def add_input_arguments(p: argparse.ArgumentParser) -> None:
+    """Arguments shared by every command that reads SMS dumps."""
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, directories, or - for stdin")
     p.add_argument("--format", default="auto", choices=[f.value for f in Format],
                    help="input format for every input (default: detect per file)")
     p.add_argument("--text-column", help="CSV/JSONL column holding the message text (name or 0-based index)")
@@ -31,9 +38,7 @@ def add_batch_parser(sub) -> argparse.ArgumentParser:
     p.add_argument("--direction-column", help="CSV column holding sent/received")
     p.add_argument("--tz", default=None, help="time zone for timestamps without one (default: Asia/Shanghai)")
     p.add_argument("--redact", action="store_true", help="mask phone, ID and bank-card numbers in the output")
-    p.add_argument("--jobs", type=int, default=1, help="worker processes (default: 1)")
     p.add_argument("--model", help="model to use (default: the bundled model)")
-    return p
 
 
 class _Progress:
@@ -60,7 +65,8 @@ class _Progress:
             self.err.write("\r\033[K")
 
 
-def _messages(paths: list[str], args, stdin) -> Iterator[Message]:
+def input_messages(paths: list[str], args, stdin) -> Iterator[Message]:
+    """Stream the messages of the expanded input paths with the user's reader options."""
     options = dict(text_column=args.text_column, sender_column=args.sender_column, time_column=args.time_column,
                    direction_column=args.direction_column, tz=args.tz)
     for path in paths:
@@ -81,13 +87,11 @@ def run_batch_command(args, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     if not paths:
         raise InputError(f"no supported files in {', '.join(args.inputs)} (looked for .xml .db .csv .tsv .jsonl .txt)")
     fmt = args.output_format or ("jsonl" if (args.output or "").endswith((".jsonl", ".json")) else "csv")
-    raw_stdin = getattr(stdin, "buffer", None)
-    if raw_stdin is None and "-" in paths:
-        raw_stdin = _BytesStdin(stdin)
+    raw_stdin = binary_stdin(stdin)
     # Pull the first record before opening the output: argument errors (bad column, unknown format) surface
     # before any file is created.
     summary = Summary()
-    stream = _counted(_messages(paths, args, raw_stdin), summary)
+    stream = _counted(input_messages(paths, args, raw_stdin), summary)
     first = next(stream, None)
     progress = _Progress(err)
     with RowWriter(args.output, fmt, stdout=out) as writer:
@@ -109,6 +113,11 @@ def run_batch_command(args, stdin: TextIO, out: TextIO, err: TextIO) -> int:
 def _chain(first: Message, rest: Iterable[Message]) -> Iterator[Message]:
     yield first
     yield from rest
+
+
+def binary_stdin(stdin: TextIO):
+    """The byte stream behind a text stdin (tests pass io.StringIO, which has none)."""
+    return getattr(stdin, "buffer", None) or _BytesStdin(stdin)
 
 
 class _BytesStdin:

@@ -64,8 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="default", help="model name: writes NAME.joblib and NAME.json")
 
     from .batch_cli import add_batch_parser
+    from .report_cli import add_report_parser
 
     add_batch_parser(sub)
+    add_report_parser(sub)
     return parser
 
 
@@ -177,6 +179,10 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
             from .batch_cli import run_batch_command
 
             return run_batch_command(args, stdin, out, err)
+        if args.command == "report":
+            from .report_cli import run_report_command
+
+            return run_report_command(args, stdin, out, err)
     except DunningNLPError as exc:
         err.write(f"dunning-nlp: error: {exc}\n")
         return 2
