@@ -89,24 +89,44 @@ def _apple_time(value, zone) -> str:
     return from_epoch(number + _APPLE_EPOCH, zone)
 
 
-def _rows(con: sqlite3.Connection, sql: str, path: str) -> Iterator[tuple]:
-    try:
-        cursor = con.execute(sql)
-        while True:
-            batch = cursor.fetchmany(1000)
-            if not batch:
-                return
-            yield from batch
-    except sqlite3.DatabaseError as exc:
-        yield ("__error__", str(exc))
+def _rows(con: sqlite3.Connection, sql: str) -> Iterator[tuple]:
+    cursor = con.execute(sql)
+    while True:
+        batch = cursor.fetchmany(1000)
+        if not batch:
+            return
+        yield from batch
 
 
+def _guarded(reader):
+    """Turn a database that breaks before its first row into one error record instead of a traceback."""
+
+    def wrapper(path: str, *, tz: str | None = None) -> Iterator[Message]:
+        produced = 0
+        try:
+            for message in reader(path, tz=tz):
+                produced += 1
+                yield message
+        except sqlite3.DatabaseError as exc:
+            yield Message(path, produced + 1, error=f"database unreadable after record {produced}: {exc}")
+
+    wrapper.__doc__, wrapper.__name__ = reader.__doc__, reader.__name__
+    return wrapper
+
+
+def _require(cols: set[str], table: str, path: str) -> None:
+    if not cols:
+        raise sqlite3.DatabaseError(f"no {table} table in {Path(path).name}")
+
+
+@_guarded
 def read_ios_db(path: str, *, tz: str | None = None) -> Iterator[Message]:
     """Yield messages from an iOS ``sms.db`` or macOS ``chat.db``."""
     zone = get_tz(tz)
     con = _connect(path)
     try:
         cols = _columns(con, "message")
+        _require(cols, "message", path)
         hcols = _columns(con, "handle")
         pick = [f"m.{c}" if c in cols else "NULL" for c in ("ROWID", "text", "attributedBody", "date", "is_from_me")]
         sender = "h.id" if "id" in hcols else "NULL"
@@ -114,11 +134,8 @@ def read_ios_db(path: str, *, tz: str | None = None) -> Iterator[Message]:
         sql = (f"SELECT {', '.join(pick)}, {sender} FROM message m LEFT JOIN handle h ON m.handle_id = h.ROWID "
                f"{where} ORDER BY m.ROWID")
         number = 0
-        for row in _rows(con, sql, path):
+        for row in _rows(con, sql):
             number += 1
-            if row[0] == "__error__":
-                yield Message(path, number, error=f"database unreadable after record {number - 1}: {row[1]}")
-                return
             rowid, text, body, date, from_me, handle = row
             if not text:
                 text = attributed_body_text(body)
@@ -128,20 +145,19 @@ def read_ios_db(path: str, *, tz: str | None = None) -> Iterator[Message]:
         con.close()
 
 
+@_guarded
 def read_android_db(path: str, *, tz: str | None = None) -> Iterator[Message]:
     """Yield messages from the ``sms`` table of an Android ``mmssms.db``."""
     zone = get_tz(tz)
     con = _connect(path)
     try:
         cols = _columns(con, "sms")
+        _require(cols, "sms", path)
         pick = [c if c in cols else "NULL" for c in ("_id", "address", "date", "type", "body")]
         order = "ORDER BY _id" if "_id" in cols else ""
         number = 0
-        for row in _rows(con, f"SELECT {', '.join(pick)} FROM sms {order}", path):
+        for row in _rows(con, f"SELECT {', '.join(pick)} FROM sms {order}"):
             number += 1
-            if row[0] == "__error__":
-                yield Message(path, number, error=f"database unreadable after record {number - 1}: {row[1]}")
-                return
             _id, address, date, kind, body = row
             stamp = ""
             if isinstance(date, (int, float)) or (isinstance(date, str) and date.isdigit()):

@@ -98,7 +98,7 @@ def read_csv(path: str, fh, *, delimiter: str | None = None, text_column: str | 
     if delimiter is None:
         head = first
         delimiter = "\t" if head.count("\t") > head.count(",") else ","
-    header = next(csv.reader([first], delimiter=delimiter))
+    header = next(csv.reader([first.rstrip("\r\n").replace("\r", " ")], delimiter=delimiter), [])
     text_keys = [_key(h) for h in header]
     if has_header is None:
         has_header = any(k in aliases for k in text_keys for aliases in COLUMN_ALIASES.values()) or bool(text_column and not text_column.isdigit())
