@@ -2,8 +2,8 @@
 
 Usage (from the repository root, after ``bash scripts/setup.sh``)::
 
-    .venv/bin/python benchmarks/run.py                 # 200k messages, 1 and 2 jobs
-    .venv/bin/python benchmarks/run.py --n 10000 --n 1000000 --jobs 1   # memory growth
+    .venv/bin/python benchmarks/run.py                 # 200k messages, 1 and 2 jobs, each back-end installed
+    .venv/bin/python benchmarks/run.py --n 10000 --n 1000000 --jobs 1 --backend jieba   # memory growth
 
 For each size N it writes a JSON Lines dump of N messages (corpus texts with
 every digit re-drawn, so near-identical templates differ as real bank alerts
@@ -65,23 +65,41 @@ def bare_jieba(bodies: list[str]) -> float:
     return len(bodies) / (time.perf_counter() - start)
 
 
-def run_child(argv: list[str]) -> tuple[float, float, int]:
-    """Run a command; return (wall seconds, peak RSS in MB of that process, exit code)."""
+def bare_rjieba(bodies: list[str]) -> float | None:
+    try:
+        import rjieba
+    except ImportError:
+        return None
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    for body in bodies:
+        rjieba.cut(body)
+    return len(bodies) / (time.perf_counter() - start)
+
+
+def run_child(argv: list[str], backend: str = "jieba") -> tuple[float, float]:
+    """Run a command with a tokenizer back-end; return (wall seconds, peak RSS in MB of that process)."""
+    env = {**os.environ, "DUNNING_NLP_TOKENIZER": backend}
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
+    err = proc.stderr.read().decode("utf-8", "replace")
     proc.stderr.close()
-    return wall, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"benchmark command failed: {' '.join(argv)}\n{err[-2000:]}")
+    return wall, usage.ru_maxrss / 1024
 
 
-def startup() -> dict:
-    run_child([str(BIN), "classify", "预热缓存"])  # make sure the jieba cache exists
-    wall, rss, _ = run_child([str(BIN), "classify", "您好，您的借款已逾期3天"])
+def startup(backend: str) -> dict:
+    run_child([str(BIN), "classify", "预热缓存"], backend)  # make sure the jieba cache exists
+    wall, rss = run_child([str(BIN), "classify", "您好，您的借款已逾期3天"], backend)
     code = ("import time; t=time.perf_counter(); import dunning_nlp; "
             "dunning_nlp.classify('您好，您的借款已逾期3天'); print(time.perf_counter()-t)")
-    in_process = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout)
-    return {"cli_classify_wall_s": round(wall, 3), "import_to_first_prediction_s": round(in_process, 3),
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "DUNNING_NLP_TOKENIZER": backend})
+    if done.returncode != 0:
+        raise SystemExit(done.stderr[-2000:])
+    return {"cli_classify_wall_s": round(wall, 3), "import_to_first_prediction_s": round(float(done.stdout), 3),
             "cli_peak_rss_mb": round(rss, 1)}
 
 
@@ -90,35 +108,41 @@ def main(argv=None) -> int:
     parser.add_argument("--n", type=int, action="append", help="dump size (repeatable; default 200000)")
     parser.add_argument("--jobs", type=int, action="append", help="worker processes to try (default 1 and 2)")
     parser.add_argument("--keep", action="store_true", help="keep the generated dumps")
+    parser.add_argument("--backend", action="append", choices=["jieba", "rjieba"],
+                        help="tokenizer back-ends to run (default: jieba, plus rjieba when installed)")
     args = parser.parse_args(argv)
     sizes = args.n or [200_000]
     jobs = args.jobs or [1, 2]
+    backends = args.backend or ["jieba"] + (["rjieba"] if bare_rjieba(["试一下"]) else [])
     result = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
-              "startup": startup(), "runs": []}
+              "startup": {b: startup(b) for b in backends}, "runs": []}
     print(f"start-up: {result['startup']}")
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             dump = Path(tmp) / f"dump_{n}.jsonl"
             bodies = make_dump(dump, n)
-            jieba_rate = bare_jieba(bodies[: min(n, 100_000)])
-            del bodies
-            for j in jobs:
-                out = Path(tmp) / "out.csv"
-                wall, rss, code = run_child([str(BIN), "batch", str(dump), "-o", str(out), "--jobs", str(j)])
-                rate = n / wall
-                row = {"n": n, "jobs": j, "exit_code": code, "batch_msgs_per_s": round(rate), "wall_s": round(wall, 1),
-                       "jieba_lcut_msgs_per_s": round(jieba_rate), "ratio_to_jieba": round(rate / jieba_rate, 3),
-                       "peak_rss_mb": round(rss, 1)}
-                result["runs"].append(row)
-                print(json.dumps(row))
+            sample = bodies[: min(n, 100_000)]
+            bare = {"jieba": bare_jieba(sample), "rjieba": bare_rjieba(sample)}
+            del bodies, sample
+            for backend in backends:
+                for j in jobs:
+                    out = Path(tmp) / "out.csv"
+                    wall, rss = run_child([str(BIN), "batch", str(dump), "-o", str(out), "--jobs", str(j)], backend)
+                    rate = n / wall
+                    row = {"n": n, "backend": backend, "jobs": j, "batch_msgs_per_s": round(rate),
+                           "wall_s": round(wall, 1), f"bare_{backend}_msgs_per_s": round(bare[backend]),
+                           f"ratio_to_bare_{backend}": round(rate / bare[backend], 3), "peak_rss_mb": round(rss, 1)}
+                    result["runs"].append(row)
+                    print(json.dumps(row))
             if args.keep:
                 dump.rename(ROOT / "benchmarks" / dump.name)
-    by = {(r["n"], r["jobs"]): r for r in result["runs"]}
+    by = {(r["n"], r["backend"], r["jobs"]): r for r in result["runs"]}
     for n in sizes:
-        if (n, 1) in by and (n, 2) in by:
-            scale = by[(n, 2)]["batch_msgs_per_s"] / by[(n, 1)]["batch_msgs_per_s"]
-            result.setdefault("scaling_2_over_1", {})[str(n)] = round(scale, 3)
-            print(f"n={n}: 2 jobs / 1 job = {scale:.2f}x")
+        for backend in backends:
+            if (n, backend, 1) in by and (n, backend, 2) in by:
+                scale = by[(n, backend, 2)]["batch_msgs_per_s"] / by[(n, backend, 1)]["batch_msgs_per_s"]
+                result.setdefault("scaling_2_over_1", {})[f"{n}/{backend}"] = round(scale, 3)
+                print(f"n={n} {backend}: 2 jobs / 1 job = {scale:.2f}x")
     out_dir = ROOT / "benchmarks" / "results"
     out_dir.mkdir(exist_ok=True)
     (out_dir / time.strftime("%Y%m%dT%H%M%S.json")).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

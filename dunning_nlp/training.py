@@ -42,6 +42,7 @@ from .labels import LABELS
 from .model import Classifier
 from .normalise import TextNormalizer
 from .perturb import perturb_text
+from .tokenise import resolve_backend
 
 __all__ = [
     "FAMILIES",
@@ -156,7 +157,7 @@ def train(records: Sequence[Record], *, family: str | None = None, families: Ite
     pipeline = build_pipeline(family, seed, calibration_cv=folds)
     pipeline.fit([r.text for r in records], [r.label for r in records])
     extra = {"family": family, "seed": seed, "n_train": len(records), "training_data_sha256": corpus_hash(records),
-             "cv_comparison": comparison, "trained_with": f"dunning_nlp {__version__}", "tokenizer": "jieba"}
+             "cv_comparison": comparison, "trained_with": f"dunning_nlp {__version__}", "tokenizer": resolve_backend()}
     return TrainResult(Classifier(pipeline, extra), family, comparison, extra)
 
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+
+# Tests segment with jieba unless a test asks for another back-end (rjieba is installed with the test extras).
+os.environ["DUNNING_NLP_TOKENIZER"] = "jieba"
 
 import pytest
 

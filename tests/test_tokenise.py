@@ -52,3 +52,34 @@ def test_cache_dir_is_private(tmp_path, monkeypatch):
     path = cache_dir()
     assert path == tmp_path / "c"
     assert stat.S_IMODE(os.stat(path).st_mode) & 0o077 == 0
+
+
+def test_backend_resolution(monkeypatch):
+    from dunning_nlp.errors import InputError
+    from dunning_nlp.tokenise import resolve_backend
+
+    assert resolve_backend("jieba") == "jieba"
+    monkeypatch.setenv("DUNNING_NLP_TOKENIZER", "jieba")
+    assert resolve_backend() == "jieba"
+    with pytest.raises(InputError):
+        resolve_backend("spacy")
+
+
+def test_rjieba_backend_uses_domain_dictionary():
+    pytest.importorskip("rjieba")
+    tok = JiebaTokenizer(backend="rjieba")
+    assert tok("停息挂账找我们") == ["停息挂账", "找", "我们"]
+    assert tok("点击⟪URL⟫领取") == ["点击", "⟪URL⟫", "领取"]
+
+
+@pytest.mark.slow
+def test_label_agreement_between_backends(classifier, corpus_rows, monkeypatch):
+    """Reports the share of corpus messages that get the same label with rjieba as with jieba."""
+    pytest.importorskip("rjieba")
+    texts = [r["text"] for r in corpus_rows]
+    labels_jieba = [p.label for p in classifier.predict(texts, evidence=False)]
+    monkeypatch.setenv("DUNNING_NLP_TOKENIZER", "rjieba")
+    labels_rjieba = [p.label for p in classifier.predict(texts, evidence=False)]
+    agreement = sum(a == b for a, b in zip(labels_jieba, labels_rjieba)) / len(texts)
+    print(f"label agreement jieba vs rjieba on {len(texts)} corpus messages: {agreement:.4%}")
+    assert agreement >= 0.995
