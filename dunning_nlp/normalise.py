@@ -32,6 +32,7 @@ __all__ = [
     "normalize_text",
     "has_traditional",
     "TextNormalizer",
+    "StringTransformerTags",
 ]
 
 #: Placeholder tokens that replace entities.  The brackets (U+27EA/U+27EB) do
@@ -236,7 +237,18 @@ def _cached(text: str, traditional: bool, deobfuscate: bool, placeholders: bool)
     return _normalize_once(text, traditional, deobfuscate, placeholders)
 
 
-class TextNormalizer(TransformerMixin, BaseEstimator):
+class StringTransformerTags:
+    """Mixin for stateless transformers over 1-d sequences of strings: no fit needed, strings in."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+
+class TextNormalizer(StringTransformerTags, TransformerMixin, BaseEstimator):
     """Normalise raw SMS texts for the feature extractors (stateless).
 
     Parameters
@@ -268,10 +280,3 @@ class TextNormalizer(TransformerMixin, BaseEstimator):
             raise ValueError("TextNormalizer expects an iterable of str, not a single str")
         options = (bool(self.traditional), bool(self.deobfuscate), bool(self.placeholders))
         return np.array([_cached(x if isinstance(x, str) else str(x), *options) for x in X], dtype=object)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        return tags

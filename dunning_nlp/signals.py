@@ -21,6 +21,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from .normalise import StringTransformerTags
+
 __all__ = ["Signal", "SIGNALS", "find_signals", "SignalFeaturizer"]
 
 
@@ -108,7 +110,7 @@ def find_signals(normalised: str) -> list[Signal]:
     return [signal for signal in SIGNALS if signal.pattern.search(normalised)]
 
 
-class SignalFeaturizer(TransformerMixin, BaseEstimator):
+class SignalFeaturizer(StringTransformerTags, TransformerMixin, BaseEstimator):
     """One 0/1 column per signal in :data:`SIGNALS` (stateless).
 
     Parameters
@@ -143,10 +145,3 @@ class SignalFeaturizer(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         """Names ``signal:<name>`` in table order."""
         return np.array([f"signal:{s.name}" for s in SIGNALS], dtype=object)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        return tags
