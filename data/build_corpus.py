@@ -75,7 +75,12 @@ _FINANCE_RE = re.compile("借|贷|还款|额度|信用|征信|结清|利率|放�
 APPS = ["APP", "官方APP", "{brand}APP", "{brand}App", "手机APP", "官方微信公众号", "{brand}小程序"]
 BAD_DOMAINS = ["t.cn", "bit.ly", "dwz.cn", "url.cn", "zx-kf.top", "zhengxin-xf.cc", "jd-zx.vip", "wd-zhuxiao.xyz",
                "cs-help.icu", "kefu-95.com", "yq-chuli.site", "xd-jd.club", "tinyurl.com", "is.gd"]
-OFFICIAL_DOMAINS = ["m.zlfc.cn", "www.msxf.com", "app.dxm.com", "jr.jd.com", "www.lexin.com", "m.pingan.com"]
+OFFICIAL_DOMAINS = ["m.zlfc.cn", "www.msxf.com", "app.dxm.com", "jr.jd.com", "www.lexin.com", "m.pingan.com",
+                    "cmbt.cn", "tb.cn", "3.cn", "t.cn", "dwz.cn", "url.cn", "m.10086.cn", "jd.com", "ctrip.com",
+                    "gjzwfw.gov.cn", "b23.tv", "xhslink.com", "u.jd.com", "m.icbc.com.cn"]
+# Call-to-action lines with a link that legitimate senders append (hand-written).
+LINK_TAILS = ["详情点击 {url}", "查看详情：{url}", "戳 {url} 了解更多", "点击 {url} 查看", "官方入口 {url}",
+              "详见 {url}", "更多优惠 {url}"]
 
 
 def _mobile(rng: random.Random) -> str:
@@ -131,11 +136,14 @@ def _debtor(rng: random.Random) -> str:
 
 
 def _url(rng: random.Random, bad: bool) -> str:
+    """A link: scam-looking domains for ``bad``; otherwise the short links real companies send too."""
     if bad:
         domain = rng.choice(BAD_DOMAINS)
         path = "".join(rng.choice("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(rng.randint(4, 8)))
         return rng.choice([f"http://{domain}/{path}", f"{domain}/{path}", f"https://{domain}/{path}", f"{domain}/?id={path}"])
-    return rng.choice([f"https://{rng.choice(OFFICIAL_DOMAINS)}", f"{rng.choice(OFFICIAL_DOMAINS)}/repay"])
+    domain = rng.choice(OFFICIAL_DOMAINS)
+    path = "".join(rng.choice("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(rng.randint(4, 7)))
+    return rng.choice([f"https://{domain}/{path}", f"{domain}/{path}", f"http://{domain}/{path}", f"https://{domain}"])
 
 
 def fill_slots(template: str, rng: random.Random, label: str) -> str:
@@ -241,6 +249,11 @@ def _typo(text: str, rng: random.Random) -> str:
     return text
 
 
+def _link_tail(text: str, rng: random.Random) -> str:
+    """Append a legitimate-looking call to action with a link (reminder and branded other messages)."""
+    return text.rstrip("。") + "，" + fill_slots(rng.choice(LINK_TAILS), rng, "other")
+
+
 def _sms_frame(text: str, rng: random.Random, label: str, hant: bool) -> str:
     if label in ("harassment", "third_party") and rng.random() < 0.7:
         # collectors' personal numbers rarely sign; vary punctuation instead
@@ -251,6 +264,8 @@ def _sms_frame(text: str, rng: random.Random, label: str, hant: bool) -> str:
             pool = SERVICE_BRANDS
         brand = rng.choice(pool)
         text = f"【{brand}】{text}" if rng.random() < 0.7 else f"{text}【{brand}】"
+    if label in ("reminder", "other") and "【" in text and "http" not in text and rng.random() < 0.3:
+        text = _link_tail(text, rng)
     if label in ("reminder", "other", "fraud") and "【" in text and rng.random() < 0.5:
         text = f"{text}{rng.choice(SIGNS_HANT if hant else SIGNS_HANS)}"
     return text

@@ -39,6 +39,7 @@ __all__ = [
 #: not occur in SMS and survive NFKC, so placeholders are never re-matched.
 PLACEHOLDERS: dict[str, str] = {
     "URL": "⟪URL⟫",
+    "SUSPURL": "⟪SUSPURL⟫",  # link on a cheap TLD, an IP address or a hyphenated look-alike domain
     "PHONE": "⟪PHONE⟫",  # personal mobile or unknown number
     "HOTLINE": "⟪HOTLINE⟫",  # 95xxx / 400 / 800 service numbers
     "IDNO": "⟪IDNO⟫",
@@ -101,8 +102,22 @@ _DATE_RE = re.compile(
 _TIME_RE = re.compile(r"(?<![0-9])(?:[01]?\d|2[0-3])[:：][0-5]\d(?:[:：][0-5]\d)?(?![0-9])|(?<![0-9])(?:[01]?\d|2[0-3])点(?:\d{1,2}分|半)?")
 _NUM_RE = re.compile(r"\d+(?:\.\d+)?")
 
-_ENTITY_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (_URL_RE, PLACEHOLDERS["URL"]),
+# Top-level domains that SMS scams favour and that Chinese banks, lenders and shops do not use.
+_SUSPICIOUS_TLDS = frozenset("top xyz cc vip icu site club tk shop online fun wang ren ink pro link la gl im so".split())
+_HOST_RE = re.compile(r"^(?:[a-z]+://)?([^/?#:]+)", re.IGNORECASE)
+
+
+def _url_token(match: re.Match[str]) -> str:
+    host = _HOST_RE.match(match.group(0))
+    host = host.group(1).lower() if host else ""
+    labels = host.split(".")
+    suspicious = (labels[-1] in _SUSPICIOUS_TLDS or host.replace(".", "").isdigit()
+                  or any("-" in part for part in labels[:-1]))
+    return PLACEHOLDERS["SUSPURL" if suspicious else "URL"]
+
+
+_ENTITY_RULES: tuple[tuple[re.Pattern[str], object], ...] = (
+    (_URL_RE, _url_token),
     (_ID_RE, PLACEHOLDERS["IDNO"]),
     (_CARD_RE, PLACEHOLDERS["CARD"]),
     (_HOTLINE_RE, PLACEHOLDERS["HOTLINE"]),

@@ -91,7 +91,8 @@ SIGNALS: tuple[Signal, ...] = (
     _s("code_request", r"⟪CODE⟫|验证码|动态码|校验码|密码|cvv|安全码", "mentions a verification code or password"),
     _s("code_ask", r"(?:提供|告诉|发给|回复|发我|输入|填写).{0,8}(?:验证码|密码|卡号|安全码|⟪CODE⟫)"
                    r"|(?:验证码|密码|卡号|安全码).{0,6}(?:发给|告诉|发我|给我|报给)", "asks for a code, password or card number", _R_FRAUD),
-    _s("link", r"⟪URL⟫", "contains a link"),
+    _s("link", r"⟪URL⟫|⟪SUSPURL⟫", "contains a link"),
+    _s("suspicious_link", r"⟪SUSPURL⟫", "link on a cheap domain, an IP address or a look-alike name", _R_FRAUD),
     _s("personal_phone", r"⟪PHONE⟫", "gives a mobile or unlisted number"),
     _s("im_contact", r"\bqq\b|微信|\bwx\b|\bvx\b|加v|\bline\b|v信|加群", "moves contact to QQ / WeChat / LINE", _R_FRAUD),
     _s("screen_share", r"屏幕共享|共享屏幕|会议软件|分享螢幕|视频会议|远程", "asks to share the screen", _R_FRAUD),
