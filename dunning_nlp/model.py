@@ -26,6 +26,8 @@ __all__ = ["Evidence", "Prediction", "Classifier", "SECONDARY_THRESHOLD"]
 
 #: A non-primary label whose probability reaches this is listed as secondary.
 SECONDARY_THRESHOLD = 0.25
+#: Signals that make a third-party contact also harassment (a threat sent to a relative).
+_THREAT_SIGNALS = frozenset({"threat_visit", "threat_general", "insult", "fake_legal"})
 _SIGNAL_BY_NAME = {s.name: s for s in SIGNALS}
 
 
@@ -169,7 +171,7 @@ class Classifier:
             best = int(np.argmax(row))
             label = LABELS[best]
             scores = {lab: float(p) for lab, p in zip(LABELS, row)}
-            secondary = tuple(lab for lab, p in scores.items() if lab != label and p >= SECONDARY_THRESHOLD)
+            secondary = _secondary(label, scores, form)
             ev = self._evidence(X, i, best) if evidence else ()
             by_form[form] = (label, scores, ev, secondary)
         results: dict[str, Prediction] = {}
@@ -209,6 +211,15 @@ class Classifier:
     def __repr__(self) -> str:
         family = self.manifest.get("family", "?")
         return f"Classifier(family={family!r}, labels={list(LABELS)})"
+
+
+def _secondary(label: str, scores: Mapping[str, float], normalised: str) -> tuple[str, ...]:
+    """Other labels that also fit: probable ones, and harassment for a threatening third-party contact."""
+    found = [lab for lab, p in scores.items() if lab != label and p >= SECONDARY_THRESHOLD]
+    if label == "third_party" and "harassment" not in found:
+        if any(s.name in _THREAT_SIGNALS for s in find_signals(normalised)):
+            found.append("harassment")
+    return tuple(lab for lab in LABELS if lab in found)
 
 
 def _as_texts(texts: Iterable[str]) -> list[str]:

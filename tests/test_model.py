@@ -120,3 +120,10 @@ def test_mismatched_manifest_is_refused(small_model, tmp_path, field, value, mat
 def test_missing_model_file(tmp_path):
     with pytest.raises(ModelNotFoundError):
         dunning_nlp.load(tmp_path / "nothing.joblib")
+
+
+def test_threatening_third_party_contact_lists_harassment_as_secondary(classifier):
+    pred = classifier.predict(["你是张三的紧急联系人，他再不还钱，我们明天就上门找你们全家"])[0]
+    assert pred.label == "third_party" and "harassment" in pred.secondary
+    polite = classifier.predict(["您好，您是张三的紧急联系人，请转告他尽快还款，谢谢"])[0]
+    assert polite.label == "third_party" and polite.secondary == ()
