@@ -1,0 +1,63 @@
+"""Rule signals, the feature union and the perturbation used for robustness evaluation."""
+
+import pickle
+import random
+
+import numpy as np
+import pytest
+
+from dunning_nlp.features import build_features, feature_block
+from dunning_nlp.normalise import normalize_text
+from dunning_nlp.perturb import perturb_text
+from dunning_nlp.signals import SIGNALS, SignalFeaturizer, find_signals
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("明天上门找你", {"threat_visit"}),
+    ("你的案件已立案，派出所将拘留你", {"fake_legal"}),
+    ("爆你通讯录，发到朋友圈", {"contact_blast"}),
+    ("您是他的紧急联系人，请转告", {"third_party_address"}),
+    ("请转到安全账户", {"personal_account"}),
+    ("征信修复，停息挂账", {"credit_repair"}),
+    ("把验证码发给我", {"code_ask"}),
+    ("点击 http://jd-zx.vip/a", {"link", "suspicious_link"}),
+    ("加微信 zx123", {"im_contact"}),
+])
+def test_signals_table(text, expected):
+    names = {s.name for s in find_signals(normalize_text(text))}
+    assert expected <= names, names
+
+
+def test_signal_names_unique_and_described():
+    names = [s.name for s in SIGNALS]
+    assert len(names) == len(set(names))
+    assert all(s.description for s in SIGNALS)
+
+
+def test_signal_featurizer_shape_and_pickle():
+    est = SignalFeaturizer(weight=2.0).fit(["x"])
+    X = est.transform(["明天上门找你", "你好"])
+    assert X.shape == (2, len(SIGNALS))
+    assert X[0].sum() >= 2.0 and X[1].sum() == 0
+    again = pickle.loads(pickle.dumps(est))
+    assert (again.transform(["明天上门找你"]) != est.transform(["明天上门找你"])).nnz == 0
+    assert list(est.get_feature_names_out())[0] == f"signal:{SIGNALS[0].name}"
+    with pytest.raises(ValueError):
+        SignalFeaturizer(weight=0).fit(["x"])
+
+
+def test_feature_union_blocks_and_pickle():
+    texts = [normalize_text(t) for t in ["您的借款已逾期⟪NUM⟫天", "您的借款已逾期,请还款", "明天上门找你", "明天见"] * 2]
+    union = build_features(min_df=1).fit(texts)
+    names = union.get_feature_names_out()
+    assert {feature_block(n) for n in names} == {"words", "chars", "signals"}
+    again = pickle.loads(pickle.dumps(union))
+    np.testing.assert_array_equal(again.transform(texts).toarray(), union.transform(texts).toarray())
+
+
+def test_perturb_changes_text_and_normaliser_undoes_it():
+    rng = random.Random(0)
+    text = "您好，您的借款已逾期3天，请尽快还款"
+    copies = [perturb_text(text, rng) for _ in range(20)]
+    assert sum(c != text for c in copies) >= 15
+    assert all(normalize_text(c) == normalize_text(text) for c in copies)
