@@ -1,7 +1,6 @@
 """Hostile and broken input: every reader, the tokeniser and the CLI keep working and lose nothing."""
 
 import io
-import os
 import socket
 import tempfile
 from pathlib import Path

@@ -132,7 +132,7 @@ def read_csv(path: str, fh, *, delimiter: str | None = None, text_column: str | 
         number += 1
         error = f"line {state['line']}: text not valid in any supported encoding; shown with U+FFFD" if state["dirty"] else ""
 
-        def cell(i):
+        def cell(i, row=row):
             return row[i] if i is not None and i < len(row) else ""
 
         if idx_text >= len(row):
