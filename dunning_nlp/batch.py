@@ -16,17 +16,14 @@ half-written result under the final name) or to standard output.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import sys
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
-from ._files import publish
+from ._files import atomic_writer
 from .labels import LABELS
 from .readers import Message
 from .redact import redact
@@ -167,17 +164,14 @@ class RowWriter:
         self.path = path
         self.fmt = fmt
         self._stdout = stdout
-        self._tmp: str | None = None
+        self._file = None  # the atomic_writer context when writing to a path
         self._fh: TextIO | None = None
         self._csv = None
 
     def __enter__(self) -> "RowWriter":
         if self.path and self.path != "-":
-            target = Path(self.path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, self._tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-            encoding = "utf-8-sig" if self.fmt == "csv" else "utf-8"
-            self._fh = io.open(fd, "w", encoding=encoding, newline="")
+            self._file = atomic_writer(self.path, encoding="utf-8-sig" if self.fmt == "csv" else "utf-8")
+            self._fh = self._file.__enter__()
         else:
             self._fh = self._stdout or sys.stdout
         if self.fmt == "csv":
@@ -192,11 +186,7 @@ class RowWriter:
             self._fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if self._tmp is None:
+        if self._file is None:
             self._fh.flush()
             return
-        self._fh.close()
-        if exc_type is None:
-            publish(self._tmp, self.path)
-        else:
-            Path(self._tmp).unlink(missing_ok=True)
+        self._file.__exit__(exc_type, exc, tb)

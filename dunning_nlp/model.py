@@ -204,10 +204,6 @@ class Classifier:
             items.append(Evidence("word" if block == "words" else "chars", value, float(contrib[k])))
         return tuple(items)
 
-    def explain_signals(self, normalised: str) -> list[str]:
-        """Names of the rule signals present in a normalised text."""
-        return [s.name for s in find_signals(normalised)]
-
     def __repr__(self) -> str:
         family = self.manifest.get("family", "?")
         return f"Classifier(family={family!r}, labels={list(LABELS)})"

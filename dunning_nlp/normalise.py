@@ -243,7 +243,7 @@ def normalize_text(text: str, *, traditional: bool = True, deobfuscate: bool = T
         raise TypeError(f"normalize_text() expects str, got {type(text).__name__}")
     # One pass is idempotent: every step's output is a fixed point of the
     # steps before it (tests/test_normalise.py checks this property).
-    return _normalize_once(text, traditional, deobfuscate, placeholders)
+    return _cached(text, bool(traditional), bool(deobfuscate), bool(placeholders))
 
 
 @lru_cache(maxsize=65536)

@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
-import tempfile
 from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any, Mapping
 
-from ._files import publish
+from ._files import atomic_writer
 from ._version import __version__
 from .errors import ModelCompatibilityError, ModelIntegrityError, ModelNotFoundError
 from .labels import LABELS
@@ -52,33 +50,15 @@ def _major_minor(version: str) -> tuple[str, ...]:
     return tuple(version.split(".")[:2])
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        publish(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save_model(pipeline: Any, directory: Path | str, name: str = DEFAULT_MODEL_NAME,
                extra: Mapping[str, Any] | None = None) -> Path:
     """Write ``NAME.joblib`` and ``NAME.json`` into ``directory``; return the joblib path."""
     import joblib
 
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     model_path = directory / f"{name}.joblib"
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.")
-    os.close(fd)
-    try:
-        joblib.dump(pipeline, tmp, compress=3)
-        publish(tmp, model_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_writer(model_path, binary=True) as fh:
+        joblib.dump(pipeline, fh, compress=3)
     manifest = {
         "model_file": model_path.name,
         "sha256": sha256_file(model_path),
@@ -86,7 +66,8 @@ def save_model(pipeline: Any, directory: Path | str, name: str = DEFAULT_MODEL_N
         "versions": runtime_versions(),
         **dict(extra or {}),
     }
-    _atomic_write(directory / f"{name}.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode())
+    with atomic_writer(directory / f"{name}.json") as fh:
+        fh.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     return model_path
 
 

@@ -16,14 +16,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
-import tempfile
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ._files import publish
+from ._files import atomic_writer
 from ._version import __version__
 from .flags import FLAGS, FlagSettings, flag_messages
 from .labels import LABELS
@@ -106,23 +104,15 @@ _CSV_COLUMNS = ("source", "record", "sender", "timestamp", "label", "score", "se
 
 def write_report(report: dict, path: str, fmt: str = "html") -> None:
     """Write the report atomically as ``html``, ``csv`` or ``json``."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as fh:
-            if fmt == "html":
-                from .report_html import render_html
+    with atomic_writer(path, encoding="utf-8-sig" if fmt == "csv" else "utf-8") as fh:
+        if fmt == "html":
+            from .report_html import render_html
 
-                fh.write(render_html(report))
-            elif fmt == "json":
-                json.dump(report, fh, ensure_ascii=False, indent=1)
-            else:
-                writer = csv.DictWriter(fh, fieldnames=_CSV_COLUMNS, extrasaction="ignore")
-                writer.writeheader()
-                for m in report["messages"]:
-                    writer.writerow({**m, "flags": ";".join(m["flags"])})
-        publish(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+            fh.write(render_html(report))
+        elif fmt == "json":
+            json.dump(report, fh, ensure_ascii=False, indent=1)
+        else:
+            writer = csv.DictWriter(fh, fieldnames=_CSV_COLUMNS, extrasaction="ignore")
+            writer.writeheader()
+            for m in report["messages"]:
+                writer.writerow({**m, "flags": ";".join(m["flags"])})
