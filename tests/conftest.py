@@ -10,6 +10,13 @@ from pathlib import Path
 os.environ["DUNNING_NLP_TOKENIZER"] = "jieba"
 
 import pytest
+from hypothesis import settings
+
+# CI replays the same generated cases every run (a red build then means a code change, not a new random draw);
+# local runs explore fresh cases.  Set HYPOTHESIS_PROFILE=explore in CI to search anew.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("explore", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "explore"))
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
