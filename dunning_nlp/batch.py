@@ -16,6 +16,7 @@ half-written result under the final name) or to standard output.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sys
 from collections import Counter
@@ -28,7 +29,7 @@ from .labels import LABELS
 from .readers import Message
 from .redact import redact
 
-__all__ = ["COLUMNS", "classify_messages", "RowWriter", "Summary", "MAX_CLASSIFY_CHARS"]
+__all__ = ["COLUMNS", "classify_messages", "classify_rendered", "render_rows", "RowWriter", "Summary", "MAX_CLASSIFY_CHARS"]
 
 COLUMNS: tuple[str, ...] = ("source", "record", "sender", "timestamp", "direction", "text", "label", "score",
                             *(f"score_{label}" for label in LABELS), "secondary", "evidence", "error")
@@ -92,6 +93,24 @@ def _classify_chunk(classifier, chunk: list[Message], redacted: bool) -> list[di
     return rows
 
 
+def render_rows(rows: list[dict], fmt: str) -> str:
+    """Rows as output text: CSV lines (no header) or JSON Lines."""
+    if fmt == "jsonl":
+        return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    buffer = io.StringIO()
+    csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore").writerows(rows)
+    return buffer.getvalue()
+
+
+def _process(classifier, chunk: list[Message], redacted: bool, fmt: str | None):
+    """Classify one chunk; with ``fmt``, also render it (so workers, not the parent, do the formatting)."""
+    rows = _classify_chunk(classifier, chunk, redacted)
+    if fmt is None:
+        return rows
+    brief = [{"label": r["label"], "sender": r["sender"], "error": r["error"]} for r in rows]
+    return brief, render_rows(rows, fmt)
+
+
 _worker_classifier = None
 
 
@@ -102,9 +121,9 @@ def _worker_init(model_path: str | None) -> None:
     _worker_classifier = load(model_path)
 
 
-def _worker_run(args: tuple[list[Message], bool]) -> list[dict]:
-    chunk, redacted = args
-    return _classify_chunk(_worker_classifier, chunk, redacted)
+def _worker_run(args: tuple[list[Message], bool, str | None]):
+    chunk, redacted, fmt = args
+    return _process(_worker_classifier, chunk, redacted, fmt)
 
 
 def _chunks(messages: Iterable[Message], size: int) -> Iterator[list[Message]]:
@@ -114,6 +133,24 @@ def _chunks(messages: Iterable[Message], size: int) -> Iterator[list[Message]]:
         if not chunk:
             return
         yield chunk
+
+
+def _run(messages, classifier, model_path, redacted, jobs, chunk_size, fmt):
+    """Yield one :func:`_process` result per chunk, in input order, in this process or in ``jobs`` workers."""
+    if jobs <= 1:
+        if classifier is None:
+            from . import load
+
+            classifier = load(model_path)
+        for chunk in _chunks(messages, chunk_size):
+            yield _process(classifier, chunk, redacted, fmt)
+        return
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with ctx.Pool(jobs, initializer=_worker_init, initargs=(model_path,)) as pool:
+        work = ((chunk, redacted, fmt) for chunk in _chunks(messages, chunk_size))
+        yield from pool.imap(_worker_run, work, chunksize=1)
 
 
 def classify_messages(messages: Iterable[Message], classifier=None, *, model_path: str | None = None,
@@ -132,21 +169,19 @@ def classify_messages(messages: Iterable[Message], classifier=None, *, model_pat
     jobs : int
         Worker processes; each loads the model once.
     """
-    if jobs <= 1:
-        if classifier is None:
-            from . import load
+    for rows in _run(messages, classifier, model_path, redacted, jobs, chunk_size, None):
+        yield from rows
 
-            classifier = load(model_path)
-        for chunk in _chunks(messages, chunk_size):
-            yield from _classify_chunk(classifier, chunk, redacted)
-        return
-    import multiprocessing as mp
 
-    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with ctx.Pool(jobs, initializer=_worker_init, initargs=(model_path,)) as pool:
-        work = ((chunk, redacted) for chunk in _chunks(messages, chunk_size))
-        for rows in pool.imap(_worker_run, work, chunksize=1):
-            yield from rows
+def classify_rendered(messages: Iterable[Message], fmt: str, *, model_path: str | None = None, redacted: bool = False,
+                      jobs: int = 1, chunk_size: int = CHUNK) -> Iterator[tuple[list[dict], str]]:
+    """Like :func:`classify_messages`, but yield per chunk ``(brief rows, rendered text)``.
+
+    Formatting happens where the chunk is classified, so with ``jobs > 1``
+    the parent only writes text; ``brief`` keeps ``label``, ``sender`` and
+    ``error`` for the summary.
+    """
+    yield from _run(messages, None, model_path, redacted, jobs, chunk_size, fmt)
 
 
 class RowWriter:
@@ -178,6 +213,10 @@ class RowWriter:
             self._csv = csv.DictWriter(self._fh, fieldnames=COLUMNS, extrasaction="ignore")
             self._csv.writeheader()
         return self
+
+    def write_text(self, text: str) -> None:
+        """Write rows already rendered by :func:`render_rows` in this writer's format."""
+        self._fh.write(text)
 
     def write(self, row: dict) -> None:
         if self._csv is not None:

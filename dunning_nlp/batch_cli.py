@@ -6,7 +6,7 @@ import argparse
 import time
 from typing import Iterable, Iterator, TextIO
 
-from .batch import RowWriter, Summary, classify_messages
+from .batch import RowWriter, Summary, classify_rendered
 from .errors import InputError
 from .readers import Format, Message, expand_inputs, read_messages
 
@@ -95,11 +95,12 @@ def run_batch_command(args, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     progress = _Progress(err)
     with RowWriter(args.output, fmt, stdout=out) as writer:
         if first is not None:
-            rows = classify_messages(_chain(first, stream), model_path=args.model, redacted=args.redact,
-                                     jobs=args.jobs)
-            for row in rows:
-                writer.write(row)
-                summary.add(row)
+            chunks = classify_rendered(_chain(first, stream), fmt, model_path=args.model, redacted=args.redact,
+                                       jobs=args.jobs)
+            for brief, text in chunks:
+                writer.write_text(text)
+                for row in brief:
+                    summary.add(row)
                 progress.update(summary.written)
     progress.close()
     err.write(summary.format() + "\n")
