@@ -201,7 +201,6 @@ class RowWriter:
         self._stdout = stdout
         self._file = None  # the atomic_writer context when writing to a path
         self._fh: TextIO | None = None
-        self._csv = None
 
     def __enter__(self) -> "RowWriter":
         if self.path and self.path != "-":
@@ -210,8 +209,7 @@ class RowWriter:
         else:
             self._fh = self._stdout or sys.stdout
         if self.fmt == "csv":
-            self._csv = csv.DictWriter(self._fh, fieldnames=COLUMNS, extrasaction="ignore")
-            self._csv.writeheader()
+            csv.DictWriter(self._fh, fieldnames=COLUMNS).writeheader()
         return self
 
     def write_text(self, text: str) -> None:
@@ -219,10 +217,8 @@ class RowWriter:
         self._fh.write(text)
 
     def write(self, row: dict) -> None:
-        if self._csv is not None:
-            self._csv.writerow(row)
-        else:
-            self._fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        """Write one row dict."""
+        self.write_text(render_rows([row], self.fmt))
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if self._file is None:

@@ -146,3 +146,16 @@ def test_failed_run_leaves_no_partial_output(tmp_path):
 def test_redact_patterns(text, hidden):
     masked = redact(f"号码{text}。")
     assert hidden not in masked and "*" in masked
+
+
+def test_row_writer_write_matches_rendered_text(tmp_path):
+    from dunning_nlp.batch import RowWriter, render_rows
+
+    row = {c: "" for c in COLUMNS} | {"source": "s", "record": 1, "text": "含,逗号\n换行", "label": "other"}
+    for fmt in ("csv", "jsonl"):
+        a, b = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
+        with RowWriter(str(a), fmt) as w:
+            w.write(row)
+        with RowWriter(str(b), fmt) as w:
+            w.write_text(render_rows([row], fmt))
+        assert a.read_bytes() == b.read_bytes()

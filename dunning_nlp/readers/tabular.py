@@ -37,6 +37,13 @@ _DIRECTIONS = {"1": "received", "2": "sent", "incoming": "received", "outgoing":
 _SAMPLE = 256 * 1024
 
 
+def _file_encoding(fh) -> str:
+    """Detect the encoding from the start of a binary file and rewind it."""
+    encoding = detect_encoding(fh.read(_SAMPLE))
+    fh.seek(0)
+    return encoding
+
+
 def _key(name: str) -> str:
     return "".join(str(name).lower().split()).lstrip("\ufeff")
 
@@ -79,9 +86,7 @@ def read_csv(path: str, fh, *, delimiter: str | None = None, text_column: str | 
              tz: str | None = None, has_header: bool | None = None) -> Iterator[Message]:
     """Yield one message per CSV row (header sniffed; quoted newlines supported)."""
     zone = get_tz(tz)
-    sample = fh.read(_SAMPLE)
-    fh.seek(0)
-    encoding = detect_encoding(sample)
+    encoding = _file_encoding(fh)
     lines = _lines(fh, encoding, path)
     state = {"line": 0, "dirty": False}
 
@@ -164,8 +169,7 @@ def _first(obj: dict, keys: tuple[str, ...]) -> str:
 def read_jsonl(path: str, fh, *, text_column: str | None = None, tz: str | None = None, **_) -> Iterator[Message]:
     """Yield one message per JSON line (an object with a text field, or a bare string)."""
     zone = get_tz(tz)
-    encoding = detect_encoding(fh.read(_SAMPLE))
-    fh.seek(0)
+    encoding = _file_encoding(fh)
     number = 0
     for n, line, clean in _lines(fh, encoding, path):
         if not line.strip():
@@ -194,8 +198,7 @@ def read_jsonl(path: str, fh, *, text_column: str | None = None, tz: str | None 
 
 def read_text(path: str, fh, **_) -> Iterator[Message]:
     """Yield one message per non-blank line."""
-    encoding = detect_encoding(fh.read(_SAMPLE))
-    fh.seek(0)
+    encoding = _file_encoding(fh)
     number = 0
     for n, line, clean in _lines(fh, encoding, path):
         text = line.rstrip("\r\n").replace("\x00", "")
