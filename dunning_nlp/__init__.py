@@ -25,7 +25,7 @@ from .errors import (ColumnError, DataError, DunningNLPError, InputError, InputF
                      ModelError, ModelIntegrityError, ModelNotFoundError, UnknownFormatError)
 from .labels import LABELS, Label
 from .model import Classifier, Evidence, Prediction
-from .normalise import TextNormalizer, normalize_text
+from .normalise import normalize_text
 from .tokenise import JiebaTokenizer, tokenize
 
 __all__ = [
@@ -63,20 +63,21 @@ def load(path: str | Path | None = None) -> Classifier:
     Parameters
     ----------
     path : str or Path, optional
-        A ``.joblib`` model, its ``.json`` manifest, or a directory holding
-        ``default.joblib``.  ``None`` loads the model bundled with the
-        package.  The manifest's sha256 and library versions are checked
-        before anything is unpickled.
+        A saved model's ``.npz``, ``.joblib`` or ``.json`` file, or a
+        directory holding ``default.*``.  ``None`` loads the model bundled
+        with the package.  The manifest's sha256 and jieba version are
+        checked first; the compiled ``.npz`` form is read without pickle
+        and without importing scikit-learn.
 
     Raises
     ------
     ModelNotFoundError, ModelIntegrityError, ModelCompatibilityError
         With a message that says how to fix or retrain.
     """
-    from .persistence import load_model
+    from .persistence import load_compiled
 
-    pipeline, manifest = load_model(path)
-    return Classifier(pipeline, manifest)
+    model, manifest = load_compiled(path)
+    return Classifier(model, manifest)
 
 
 def classify(text: str) -> Prediction:
@@ -87,3 +88,13 @@ def classify(text: str) -> Prediction:
             if _default is None:
                 _default = load()
     return _default.predict([text])[0]
+
+
+def __getattr__(name: str):
+    # TextNormalizer is a scikit-learn transformer: imported on first use so
+    # that ``import dunning_nlp`` and prediction never load scikit-learn.
+    if name == "TextNormalizer":
+        from .transformers import TextNormalizer
+
+        return TextNormalizer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,7 +13,7 @@ Three blocks, joined by a :class:`~sklearn.pipeline.FeatureUnion`:
     One 0/1 column per named cue in :mod:`dunning_nlp.signals`, which lets
     the model generalise past the training wording and explains its labels.
 
-All three read the output of :class:`~dunning_nlp.normalise.TextNormalizer`.
+All three read the output of :class:`~dunning_nlp.transformers.TextNormalizer`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from __future__ import annotations
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
-from .signals import SignalFeaturizer
+from .transformers import SignalFeaturizer
 from .tokenise import JiebaTokenizer
 
 __all__ = ["build_features", "feature_block"]

@@ -1,7 +1,8 @@
 """The user-facing classifier: predictions with calibrated scores and evidence.
 
-:class:`Classifier` wraps a fitted scikit-learn pipeline
-(``normalise`` → ``features`` → ``clf``) and turns its output into
+:class:`Classifier` wraps a :class:`~dunning_nlp.compiled.CompiledModel`
+(the NumPy form of a fitted ``normalise`` → ``features`` → ``clf``
+pipeline, so that prediction never imports scikit-learn) and turns its output into
 :class:`Prediction` objects: the primary label, a probability for every
 label (summing to 1), secondary labels, and the evidence that pushed the
 label — the words, character n-grams and rule signals with the largest
@@ -10,13 +11,14 @@ contribution to the winning class.
 
 from __future__ import annotations
 
+import itertools
+import threading
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.pipeline import Pipeline
 
+from .compiled import CompiledModel, compile_pipeline
 from .errors import InputError
 from .labels import LABELS
 from .normalise import PLACEHOLDER_RE
@@ -77,39 +79,30 @@ class Prediction:
         }
 
 
-def _raw_weights(estimator) -> np.ndarray:
-    if hasattr(estimator, "coef_"):
-        return np.asarray(estimator.coef_, dtype=float)
-    if hasattr(estimator, "feature_log_prob_"):
-        return np.asarray(estimator.feature_log_prob_, dtype=float)
-    raise InputError(f"cannot explain a {type(estimator).__name__}: it has neither coef_ nor feature_log_prob_")
-
-
-def class_weights(clf) -> np.ndarray:
-    """(n_classes, n_features) weights of a linear classifier, averaged over calibration folds."""
-    if isinstance(clf, CalibratedClassifierCV):
-        weights = np.mean([_raw_weights(c.estimator) for c in clf.calibrated_classifiers_], axis=0)
-    else:
-        weights = _raw_weights(clf)
-    # Centre across classes: what counts is how much a feature favours this
-    # class over the others.
-    return weights - weights.mean(axis=0, keepdims=True)
-
-
 class Classifier:
-    """Classify SMS texts with a fitted pipeline.
+    """Classify SMS texts with a fitted model.
 
     Build one with :func:`dunning_nlp.load` (the bundled model) or from a
     pipeline you trained (:func:`dunning_nlp.training.train`).
 
     Parameters
     ----------
-    pipeline : sklearn.pipeline.Pipeline
-        Fitted, with steps ``normalise``, ``features`` and ``clf``.
+    model : CompiledModel or sklearn.pipeline.Pipeline
+        A compiled model (what :func:`dunning_nlp.load` reads), or a fitted
+        pipeline with steps ``normalise``, ``features`` and ``clf``, which is
+        compiled here (:func:`dunning_nlp.compiled.compile_pipeline`) and
+        kept as :attr:`pipeline` for saving.
     manifest : mapping, optional
         The model's manifest (versions, metrics), kept for reports.
     n_evidence : int, default=6
         How many evidence items to attach to each prediction.
+
+    Attributes
+    ----------
+    model : CompiledModel
+        What predictions are computed with.
+    pipeline : Pipeline or None
+        The scikit-learn pipeline, when the classifier was built from one.
 
     Examples
     --------
@@ -119,73 +112,93 @@ class Classifier:
     'reminder'
     """
 
-    def __init__(self, pipeline: Pipeline, manifest: Mapping | None = None, n_evidence: int = 6):
-        self.pipeline = pipeline
+    #: Normalised forms whose predictions are remembered across calls (SMS dumps repeat templates).
+    cache_size = 65536
+
+    def __init__(self, model: Any, manifest: Mapping | None = None, n_evidence: int = 6):
+        if isinstance(model, CompiledModel):
+            self.pipeline = None
+        else:
+            self.pipeline = model
+            model = compile_pipeline(model)
+        self.model: CompiledModel = model
         self.manifest = dict(manifest or {})
         self.n_evidence = n_evidence
-        classes = [str(c) for c in pipeline.classes_]
-        if sorted(classes) != sorted(LABELS):
-            raise InputError(f"pipeline classes {classes} differ from the label set {list(LABELS)}")
-        self._order = [classes.index(label) for label in LABELS]
-        self._weights: np.ndarray | None = None
-        self._names: np.ndarray | None = None
+        self._cache: dict[tuple[str, bool], tuple[str, dict, tuple, tuple]] = {}
+        self._cache_lock = threading.Lock()
 
     @property
     def labels(self) -> tuple[str, ...]:
         return LABELS
-
-    def _explainer(self) -> tuple[np.ndarray, np.ndarray]:
-        if self._weights is None:
-            weights = class_weights(self.pipeline.named_steps["clf"])
-            self._weights = weights[self._order]
-            self._names = self.pipeline.named_steps["features"].get_feature_names_out()
-        return self._weights, self._names
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Return an (n, 5) array of probabilities in :data:`LABELS` order."""
         texts = _as_texts(texts)
         if not texts:
             return np.zeros((0, len(LABELS)))
-        return self.pipeline.predict_proba(texts)[:, self._order]
+        return self.model.predict_proba(texts)
 
     def predict(self, texts: Iterable[str], *, evidence: bool = True) -> list[Prediction]:
         """Classify many texts at once (faster than one at a time).
 
-        Identical texts are classified once.  ``evidence=False`` skips the
-        explanation step when only labels and scores are needed.
+        Texts are normalised first; each distinct normalised form is scored
+        once, and the last :attr:`cache_size` forms are remembered across
+        calls, so a dump's repeated templates (same words, other numbers)
+        cost one scoring.  ``evidence=False`` skips the explanation step
+        when only labels and scores are needed.
         """
         texts = _as_texts(texts)
         if not texts:
             return []
         unique = list(dict.fromkeys(texts))
-        steps = self.pipeline.named_steps
-        normalised = steps["normalise"].transform(unique)
-        # Messages that differ only in numbers, links or spacing share one
-        # normalised form: featurise and score each form once.
-        forms = list(dict.fromkeys(normalised))
-        X = steps["features"].transform(forms).tocsr()
-        proba = steps["clf"].predict_proba(X)[:, self._order]
-        by_form: dict[str, tuple[str, dict, tuple, tuple]] = {}
-        for i, form in enumerate(forms):
-            row = proba[i]
-            best = int(np.argmax(row))
-            label = LABELS[best]
-            scores = {lab: float(p) for lab, p in zip(LABELS, row)}
-            secondary = _secondary(label, scores, form)
-            ev = self._evidence(X, i, best) if evidence else ()
-            by_form[form] = (label, scores, ev, secondary)
+        normalised = self.model.normalise(unique)
+        cache = self._cache
+        known = {}
+        for form in dict.fromkeys(normalised):
+            hit = cache.get((form, evidence))
+            if hit is not None:
+                known[form] = hit
+        forms = [form for form in dict.fromkeys(normalised) if form not in known]
+        if forms:
+            rows = self.model.transform(forms)
+            proba = self.model.predict_proba_rows(rows)
+            for i, form in enumerate(forms):
+                row = proba[i]
+                best = int(np.argmax(row))
+                label = LABELS[best]
+                scores = {lab: float(p) for lab, p in zip(LABELS, row)}
+                ev = self._evidence(*rows.row(i), best) if evidence else ()
+                known[form] = (label, scores, ev, _secondary(label, scores, form))
+            self._remember({(form, evidence): known[form] for form in forms})
         results: dict[str, Prediction] = {}
         for text, form in zip(unique, normalised):
-            label, scores, ev, secondary = by_form[form]
+            label, scores, ev, secondary = known[form]
             results[text] = Prediction(text=text, label=label, scores=dict(scores), evidence=ev, secondary=secondary)
         return [results[t] for t in texts]
 
-    def _evidence(self, X, row: int, class_index: int) -> tuple[Evidence, ...]:
-        weights, names = self._explainer()
-        lo, hi = X.indptr[row], X.indptr[row + 1]  # direct CSR access: row slicing in scipy is slow
-        indices = X.indices[lo:hi]
-        contrib = X.data[lo:hi] * weights[class_index, indices]
-        order = np.argsort(-contrib)
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_cache"] = {}
+        del state["_cache_lock"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._cache_lock = threading.Lock()
+
+    def _remember(self, entries: dict) -> None:
+        with self._cache_lock:
+            self._cache.update(entries)
+            excess = len(self._cache) - self.cache_size
+            if excess > 0:  # drop the oldest entries (dicts keep insertion order)
+                for key in list(itertools.islice(self._cache, excess)):
+                    del self._cache[key]
+
+    def _evidence(self, indices: np.ndarray, values: np.ndarray, class_index: int) -> tuple[Evidence, ...]:
+        weights = self.model.explain_weights()
+        names = self.model.feature_names()
+        contrib = values * weights[class_index, indices]
+        order = np.argsort(-contrib, kind="stable")
         items: list[Evidence] = []
         seen: list[str] = []
         for k in order:

@@ -10,8 +10,9 @@ tokens such as ``⟪URL⟫``, so that a model learns "there is a link" rather th
 one particular link.
 
 The function is pure, idempotent (``f(f(x)) == f(x)``) and never raises on
-a ``str``.  :class:`TextNormalizer` wraps it as a stateless scikit-learn
-transformer.  The original text is never changed in place: callers keep it
+a ``str``.  :class:`dunning_nlp.transformers.TextNormalizer` wraps it as a
+stateless scikit-learn transformer; this module itself does not import
+scikit-learn, so that loading the default model stays fast.  The original text is never changed in place: callers keep it
 for display and evidence.
 """
 
@@ -21,18 +22,12 @@ import re
 import threading
 import unicodedata
 from functools import lru_cache
-from typing import Iterable
-
-import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 
 __all__ = [
     "PLACEHOLDERS",
     "PLACEHOLDER_RE",
     "normalize_text",
     "has_traditional",
-    "TextNormalizer",
-    "StringTransformerTags",
 ]
 
 #: Placeholder tokens that replace entities.  The brackets (U+27EA/U+27EB) do
@@ -250,48 +245,3 @@ def normalize_text(text: str, *, traditional: bool = True, deobfuscate: bool = T
 def _cached(text: str, traditional: bool, deobfuscate: bool, placeholders: bool) -> str:
     """:func:`normalize_text` with a bounded cache: SMS dumps repeat messages verbatim."""
     return _normalize_once(text, traditional, deobfuscate, placeholders)
-
-
-class StringTransformerTags:
-    """Mixin for stateless transformers over 1-d sequences of strings: no fit needed, strings in."""
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.requires_fit = False
-        tags.input_tags.string = True
-        tags.input_tags.two_d_array = False
-        return tags
-
-
-class TextNormalizer(StringTransformerTags, TransformerMixin, BaseEstimator):
-    """Normalise raw SMS texts for the feature extractors (stateless).
-
-    Parameters
-    ----------
-    traditional, deobfuscate, placeholders : bool, default=True
-        See :func:`normalize_text`.
-
-    Examples
-    --------
-    >>> TextNormalizer().fit_transform(["逾 期 ３ 天"]).tolist()
-    ['逾期 ⟪NUM⟫ 天']
-    """
-
-    def __init__(self, traditional: bool = True, deobfuscate: bool = True, placeholders: bool = True):
-        self.traditional = traditional
-        self.deobfuscate = deobfuscate
-        self.placeholders = placeholders
-
-    def fit(self, X: Iterable[str], y=None) -> "TextNormalizer":
-        """Check the options; nothing is learned."""
-        for name in ("traditional", "deobfuscate", "placeholders"):
-            if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise ValueError(f"TextNormalizer.{name} must be a bool, got {getattr(self, name)!r}")
-        return self
-
-    def transform(self, X: Iterable[str]) -> np.ndarray:
-        """Return a 1-d object array of normalised strings (repeated texts are normalised once)."""
-        if isinstance(X, str):
-            raise ValueError("TextNormalizer expects an iterable of str, not a single str")
-        options = (bool(self.traditional), bool(self.deobfuscate), bool(self.placeholders))
-        return np.array([_cached(x if isinstance(x, str) else str(x), *options) for x in X], dtype=object)

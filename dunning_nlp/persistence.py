@@ -1,12 +1,22 @@
-"""Saving and loading models: a joblib file and a JSON manifest beside it.
+"""Saving and loading models: a compiled ``.npz``, a joblib pipeline and a JSON manifest.
 
-A model file is a pickle, and **loading a pickle runs code**: only load
-models you trained yourself or that come from a source you trust.  To make
-tampering and version drift visible, every model ``NAME.joblib`` has a
-manifest ``NAME.json`` recording the file's sha256, the package,
-scikit-learn, jieba and Python versions, the label set, the hash of the
-training data and the evaluation metrics.  :func:`load_model` checks all of
-them before unpickling and refuses with a message that says how to retrain.
+A saved model ``NAME`` is three files:
+
+``NAME.npz``
+    The :class:`~dunning_nlp.compiled.CompiledModel`: plain arrays, read with
+    ``allow_pickle=False``.  This is what :func:`dunning_nlp.load` reads: no
+    code runs from the file and scikit-learn is not imported.
+``NAME.joblib``
+    The fitted scikit-learn pipeline, for retraining, inspection and
+    :func:`load_model`.  It is a pickle, and **loading a pickle runs code**:
+    only load pipelines you trained yourself or that come from a source you trust.
+``NAME.json``
+    The manifest: sha256 of both files, the package, scikit-learn, jieba and
+    Python versions, the label set, the hash of the training data and the
+    evaluation metrics.
+
+Both loaders check the manifest first and refuse, with a message that says
+how to retrain, a file whose hash, labels or library versions do not match.
 """
 
 from __future__ import annotations
@@ -23,7 +33,8 @@ from ._version import __version__
 from .errors import ModelCompatibilityError, ModelIntegrityError, ModelNotFoundError
 from .labels import LABELS
 
-__all__ = ["save_model", "load_model", "read_manifest", "sha256_file", "runtime_versions", "DEFAULT_MODEL_NAME"]
+__all__ = ["save_model", "load_model", "load_compiled", "read_manifest", "sha256_file", "runtime_versions",
+           "DEFAULT_MODEL_NAME"]
 
 DEFAULT_MODEL_NAME = "default"
 _RETRAIN = "retrain it with `dunning-nlp train -o models/` (or notebooks/02_train.ipynb)"
@@ -37,13 +48,18 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def runtime_versions() -> dict[str, str]:
-    """Versions that a pickled pipeline depends on."""
-    import jieba
-    import sklearn
+def runtime_versions(libraries: tuple[str, ...] = ("scikit-learn", "jieba")) -> dict[str, str]:
+    """This package's, Python's and ``libraries``' versions (only those are imported)."""
+    versions = {"dunning_nlp": __version__, "python": platform.python_version()}
+    if "scikit-learn" in libraries:
+        import sklearn
 
-    return {"dunning_nlp": __version__, "scikit-learn": sklearn.__version__, "jieba": jieba.__version__,
-            "python": platform.python_version()}
+        versions["scikit-learn"] = sklearn.__version__
+    if "jieba" in libraries:
+        import jieba
+
+        versions["jieba"] = jieba.__version__
+    return versions
 
 
 def _major_minor(version: str) -> tuple[str, ...]:
@@ -52,16 +68,24 @@ def _major_minor(version: str) -> tuple[str, ...]:
 
 def save_model(pipeline: Any, directory: Path | str, name: str = DEFAULT_MODEL_NAME,
                extra: Mapping[str, Any] | None = None) -> Path:
-    """Write ``NAME.joblib`` and ``NAME.json`` into ``directory``; return the joblib path."""
+    """Write ``NAME.npz``, ``NAME.joblib`` and ``NAME.json`` into ``directory``; return the joblib path."""
     import joblib
 
+    from .compiled import compile_pipeline
+
+    compiled = compile_pipeline(pipeline)  # before writing anything: refuses what it cannot reproduce
     directory = Path(directory)
     model_path = directory / f"{name}.joblib"
+    compiled_path = directory / f"{name}.npz"
     with atomic_writer(model_path, binary=True) as fh:
         joblib.dump(pipeline, fh, compress=3)
+    with atomic_writer(compiled_path, binary=True) as fh:
+        compiled.save(fh)
     manifest = {
         "model_file": model_path.name,
         "sha256": sha256_file(model_path),
+        "compiled_file": compiled_path.name,
+        "compiled_sha256": sha256_file(compiled_path),
         "labels": list(LABELS),
         "versions": runtime_versions(),
         **dict(extra or {}),
@@ -75,8 +99,8 @@ def _resolve(path: Path) -> tuple[Path, Path]:
     """Return (joblib, manifest) for a joblib path, a manifest path or a directory."""
     if path.is_dir():
         path = path / f"{DEFAULT_MODEL_NAME}.joblib"
-    if path.suffix == ".json":
-        return path.with_suffix(".joblib"), path
+    if path.suffix in (".json", ".npz"):
+        return path.with_suffix(".joblib"), path.with_suffix(".json")
     return path, path.with_suffix(".json")
 
 
@@ -92,21 +116,22 @@ def read_manifest(path: Path | str) -> dict:
         raise ModelIntegrityError(f"{manifest_path}: unreadable manifest ({exc}) — {_RETRAIN}") from exc
 
 
-def check_manifest(manifest: Mapping[str, Any], model_path: Path) -> None:
-    """Raise if the file hash, label set or library versions do not match."""
+def check_manifest(manifest: Mapping[str, Any], model_path: Path, *, hash_key: str = "sha256",
+                   libraries: tuple[str, ...] = ("scikit-learn", "jieba")) -> None:
+    """Raise if the file hash, label set or versions of ``libraries`` do not match the manifest."""
     if not model_path.is_file():
         raise ModelNotFoundError(f"{model_path}: model file not found — {_RETRAIN}")
     actual = sha256_file(model_path)
-    if actual != manifest.get("sha256"):
+    if actual != manifest.get(hash_key):
         raise ModelIntegrityError(f"{model_path}: sha256 {actual[:12]}… does not match the manifest "
-                                  f"({str(manifest.get('sha256'))[:12]}…); the file was changed or replaced. "
+                                  f"({str(manifest.get(hash_key))[:12]}…); the file was changed or replaced. "
                                   f"Do not load it: restore it from a trusted source or {_RETRAIN}")
     if list(manifest.get("labels", [])) != list(LABELS):
         raise ModelCompatibilityError(f"{model_path}: label set {manifest.get('labels')} differs from this "
                                       f"version's {list(LABELS)} — {_RETRAIN}")
     built = manifest.get("versions", {})
-    here = runtime_versions()
-    for lib in ("scikit-learn", "jieba"):
+    here = runtime_versions(libraries)
+    for lib in libraries:
         if _major_minor(str(built.get(lib, ""))) != _major_minor(here[lib]):
             raise ModelCompatibilityError(f"{model_path}: built with {lib} {built.get(lib)}, this environment has "
                                           f"{here[lib]} — install {lib}=={built.get(lib)} or {_RETRAIN}")
@@ -131,3 +156,31 @@ def load_model(path: Path | str | None = None) -> tuple[Any, dict]:
     manifest = read_manifest(model_path)
     check_manifest(manifest, model_path)
     return joblib.load(model_path), manifest
+
+
+def load_compiled(path: Path | str | None = None) -> tuple[Any, dict]:
+    """Load a :class:`~dunning_nlp.compiled.CompiledModel` and its manifest, after checking them.
+
+    ``path`` may name the model's ``.npz``, ``.joblib`` or ``.json`` file or a
+    directory holding the default model; ``None`` loads the bundled model.
+    Only jieba's version is checked: the compiled form does not depend on
+    scikit-learn.  A model saved before compiled files existed (no
+    ``compiled_sha256`` in its manifest) is loaded through :func:`load_model`
+    and compiled in memory (which needs scikit-learn).
+    """
+    from .compiled import CompiledModel, compile_pipeline
+
+    if path is None:
+        with as_file(files("dunning_nlp.models")) as directory:
+            return load_compiled(directory)
+    if not Path(path).exists():
+        raise ModelNotFoundError(f"{path}: model file not found — check the path, or {_RETRAIN}")
+    model_path, _ = _resolve(Path(path))
+    manifest = read_manifest(model_path)
+    if "compiled_sha256" not in manifest:
+        pipeline, manifest = load_model(model_path)
+        return compile_pipeline(pipeline), manifest
+    # Like the .joblib, the .npz is found by name beside the manifest: renamed models keep working.
+    compiled_path = model_path.with_suffix(".npz")
+    check_manifest(manifest, compiled_path, hash_key="compiled_sha256", libraries=("jieba",))
+    return CompiledModel.load(compiled_path), manifest

@@ -4,7 +4,7 @@ A signal is a regular expression over the *normalised* text (simplified,
 placeholders in place) with a short description and, where one applies, the
 rule from the labelling guide it rests on.  Signals serve twice:
 
-* as features (:class:`SignalFeaturizer`, a stateless scikit-learn
+* as features (:class:`dunning_nlp.transformers.SignalFeaturizer`, a stateless scikit-learn
   transformer giving one 0/1 column per signal), which carry the model past
   the exact wording of the training data; and
 * as evidence shown to users next to each label, so that a borrower or an
@@ -15,15 +15,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
 
-import numpy as np
-import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
-
-from .normalise import StringTransformerTags
-
-__all__ = ["Signal", "SIGNALS", "find_signals", "SignalFeaturizer"]
+__all__ = ["Signal", "SIGNALS", "find_signals"]
 
 
 @dataclass(frozen=True)
@@ -109,40 +102,3 @@ _INDEX = {signal.name: i for i, signal in enumerate(SIGNALS)}
 def find_signals(normalised: str) -> list[Signal]:
     """Return the signals present in an already normalised text, in table order."""
     return [signal for signal in SIGNALS if signal.pattern.search(normalised)]
-
-
-class SignalFeaturizer(StringTransformerTags, TransformerMixin, BaseEstimator):
-    """One 0/1 column per signal in :data:`SIGNALS` (stateless).
-
-    Parameters
-    ----------
-    weight : float, default=1.0
-        Value written for a present signal; scales these columns against
-        the TF-IDF blocks.
-    """
-
-    def __init__(self, weight: float = 1.0):
-        self.weight = weight
-
-    def fit(self, X: Iterable[str], y=None) -> "SignalFeaturizer":
-        """Validate ``weight``; nothing is learned."""
-        if not isinstance(self.weight, (int, float)) or self.weight <= 0:
-            raise ValueError(f"SignalFeaturizer.weight must be a positive number, got {self.weight!r}")
-        self.n_features_out_ = len(SIGNALS)
-        return self
-
-    def transform(self, X: Iterable[str]) -> sp.csr_matrix:
-        """Return a sparse (n_samples, n_signals) matrix."""
-        rows, cols = [], []
-        n = 0
-        for n, text in enumerate(X, 1):
-            for j, signal in enumerate(SIGNALS):
-                if signal.pattern.search(text):
-                    rows.append(n - 1)
-                    cols.append(j)
-        data = np.full(len(rows), float(self.weight))
-        return sp.csr_matrix((data, (rows, cols)), shape=(n, len(SIGNALS)))
-
-    def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        """Names ``signal:<name>`` in table order."""
-        return np.array([f"signal:{s.name}" for s in SIGNALS], dtype=object)

@@ -16,6 +16,7 @@ to the world-writable temporary directory that jieba uses by default.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
@@ -25,6 +26,7 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
+from . import _jieba_cache
 from .normalise import PLACEHOLDER_RE
 
 __all__ = ["JiebaTokenizer", "tokenize", "userdict_terms", "cache_dir", "resolve_backend", "BACKENDS"]
@@ -113,17 +115,37 @@ def _segmenter(use_userdict: bool, backend: str = "jieba"):
                         seg.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None, None)
             _segmenters[key] = seg
         elif seg is None:
-            import jieba
-
-            jieba.setLogLevel(logging.WARNING)
-            seg = jieba.Tokenizer()
-            seg.tmp_dir = str(cache_dir())
-            seg.initialize()
-            if use_userdict:
-                # Pass an open binary file: given a path, jieba leaves the file open.
-                with (files("dunning_nlp") / "resources" / "userdict.txt").open("rb") as fh:
-                    seg.load_userdict(fh)
+            seg = _jieba_segmenter(use_userdict)
             _segmenters[key] = seg
+    return seg
+
+
+def _jieba_segmenter(use_userdict: bool):
+    """A jieba.Tokenizer with the domain dictionary, loaded from the fast cache when it exists."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    seg = jieba.Tokenizer()
+    seg.tmp_dir = str(cache_dir())
+    userdict = (files("dunning_nlp") / "resources" / "userdict.txt").read_text(encoding="utf-8") if use_userdict else ""
+    try:
+        main_dict = Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME)
+        path = _jieba_cache.cache_path(cache_dir(), main_dict, userdict, jieba.__version__)
+    except (AttributeError, OSError):  # a jieba laid out differently: no fast cache, same tokens
+        path = None
+    cached = _jieba_cache.load(path) if path else None
+    if cached is not None:
+        seg.FREQ, seg.total = cached
+        seg.initialized = True
+        return seg
+    seg.initialize()
+    if userdict:
+        seg.load_userdict(io.BytesIO(userdict.encode("utf-8")))
+    if path:
+        try:
+            _jieba_cache.save(path, seg.FREQ, seg.total)
+        except OSError:
+            pass  # a read-only cache directory only costs start-up time
     return seg
 
 

@@ -39,7 +39,7 @@ from .errors import InputError
 from .features import build_features
 from .labels import LABELS
 from .model import Classifier
-from .normalise import TextNormalizer
+from .transformers import TextNormalizer
 from .perturb import perturb_text
 from .tokenise import resolve_backend
 

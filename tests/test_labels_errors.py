@@ -64,4 +64,10 @@ def test_public_surface_is_exactly_all():
             if not module.startswith("dunning_nlp"):
                 continue  # imported helpers such as pathlib.Path
         public.add(name)
-    assert public == set(dunning_nlp.__all__) - {"__version__"}
+    lazy = {"TextNormalizer"}  # resolved on first use by the module's __getattr__ (keeps scikit-learn unloaded)
+    assert public | lazy == set(dunning_nlp.__all__) - {"__version__"}
+    from dunning_nlp.transformers import TextNormalizer
+
+    assert dunning_nlp.TextNormalizer is TextNormalizer
+    with pytest.raises(AttributeError):
+        dunning_nlp.NoSuchThing  # noqa: B018

@@ -77,7 +77,7 @@ def test_manifest_records_what_the_issue_asks():
 
 
 def _copy_model(small_model, tmp_path):
-    for suffix in (".joblib", ".json"):
+    for suffix in (".npz", ".joblib", ".json"):
         shutil.copy(small_model.with_suffix(suffix), tmp_path / f"m{suffix}")
     return tmp_path / "m.joblib"
 
@@ -88,12 +88,13 @@ def test_load_round_trip(small_model):
     assert dunning_nlp.load(small_model.with_suffix(".json")).manifest["family"] == "linear_svm"
 
 
-def test_tampered_model_is_refused(small_model, tmp_path):
+@pytest.mark.parametrize("suffix, loader", [(".npz", dunning_nlp.load), (".joblib", load_model)])
+def test_tampered_model_is_refused(small_model, tmp_path, suffix, loader):
     path = _copy_model(small_model, tmp_path)
-    with open(path, "ab") as fh:
+    with open(path.with_suffix(suffix), "ab") as fh:
         fh.write(b"\0")
     with pytest.raises(ModelIntegrityError, match="sha256"):
-        dunning_nlp.load(path)
+        loader(path)
 
 
 def test_missing_manifest_is_refused(small_model, tmp_path):
@@ -101,20 +102,42 @@ def test_missing_manifest_is_refused(small_model, tmp_path):
     path.with_suffix(".json").unlink()
     with pytest.raises(ModelNotFoundError, match="manifest"):
         load_model(path)
+    with pytest.raises(ModelNotFoundError, match="manifest"):
+        dunning_nlp.load(path.with_suffix(".npz"))
 
 
-@pytest.mark.parametrize("field, value, match", [
-    ("labels", ["good", "bad"], "label set"),
-    ("versions", {"scikit-learn": "0.24.2", "jieba": "0.42.1"}, "scikit-learn"),
+@pytest.mark.parametrize("field, value, match, loader", [
+    ("labels", ["good", "bad"], "label set", dunning_nlp.load),
+    ("versions", {"scikit-learn": "1.9.1", "jieba": "0.39"}, "jieba", dunning_nlp.load),
+    ("versions", {"scikit-learn": "0.24.2", "jieba": "0.42.1"}, "scikit-learn", load_model),
 ])
-def test_mismatched_manifest_is_refused(small_model, tmp_path, field, value, match):
+def test_mismatched_manifest_is_refused(small_model, tmp_path, field, value, match, loader):
     path = _copy_model(small_model, tmp_path)
     manifest = read_manifest(path)
     manifest[field] = value
     path.with_suffix(".json").write_text(json.dumps(manifest), encoding="utf-8")
-    with pytest.raises(ModelCompatibilityError, match=match) as info:
-        dunning_nlp.load(path)
+    with pytest.raises((ModelCompatibilityError, ModelIntegrityError), match=match) as info:
+        loader(path)
     assert "retrain" in str(info.value)
+
+
+def test_compiled_model_does_not_depend_on_the_scikit_learn_version(small_model, tmp_path):
+    path = _copy_model(small_model, tmp_path)
+    manifest = read_manifest(path)
+    manifest["versions"]["scikit-learn"] = "0.24.2"
+    path.with_suffix(".json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert dunning_nlp.load(path).predict(["您的借款已逾期"])[0].label in dunning_nlp.LABELS
+
+
+def test_model_saved_without_compiled_form_is_compiled_on_load(small_model, tmp_path):
+    path = _copy_model(small_model, tmp_path)
+    manifest = read_manifest(path)
+    del manifest["compiled_file"], manifest["compiled_sha256"]
+    path.with_suffix(".json").write_text(json.dumps(manifest), encoding="utf-8")
+    path.with_suffix(".npz").unlink()
+    old = dunning_nlp.load(path)
+    text = ["您好，请问您是张三的家人吗？请转告他尽快还款"]
+    assert old.predict(text)[0].scores == dunning_nlp.load(small_model).predict(text)[0].scores
 
 
 def test_missing_model_file(tmp_path):

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.utils import estimator_checks as checks
 
-from dunning_nlp.normalise import PLACEHOLDERS, TextNormalizer, has_traditional, normalize_text
+from dunning_nlp.normalise import PLACEHOLDERS, has_traditional, normalize_text
+from dunning_nlp.transformers import TextNormalizer
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -105,7 +106,7 @@ def test_transformer_pickle_and_clone_round_trip():
     checks.check_do_not_raise_errors_in_init_or_set_params,
 ])
 def test_sklearn_api_checks_that_apply_to_string_transformers(check):
-    from dunning_nlp.signals import SignalFeaturizer
+    from dunning_nlp.transformers import SignalFeaturizer
 
     for est in (TextNormalizer(), SignalFeaturizer()):
         check(type(est).__name__, est)

@@ -9,7 +9,8 @@ import pytest
 from dunning_nlp.features import build_features, feature_block
 from dunning_nlp.normalise import normalize_text
 from dunning_nlp.perturb import perturb_text
-from dunning_nlp.signals import SIGNALS, SignalFeaturizer, find_signals
+from dunning_nlp.signals import SIGNALS, find_signals
+from dunning_nlp.transformers import SignalFeaturizer
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -54,6 +54,38 @@ def test_cache_dir_is_private(tmp_path, monkeypatch):
     assert stat.S_IMODE(os.stat(path).st_mode) & 0o077 == 0
 
 
+def test_fast_dictionary_cache_holds_exactly_what_jieba_builds(tmp_path, monkeypatch):
+    from dunning_nlp import _jieba_cache
+    from dunning_nlp.tokenise import _jieba_segmenter
+
+    monkeypatch.setenv("DUNNING_NLP_CACHE", str(tmp_path))
+    built = _jieba_segmenter(True)  # empty cache: jieba's own initialize() + load_userdict(), then saved
+    files = list(tmp_path.glob("jieba-freq-*.bin"))
+    assert len(files) == 1
+    cached = _jieba_segmenter(True)  # read back from the fast cache
+    assert cached is not built and cached.FREQ == built.FREQ and cached.total == built.total
+    text = "您的网贷已逾期，停息挂账请联系客服，否则爆通讯录"
+    assert list(cached.cut(text, HMM=False)) == list(built.cut(text, HMM=False))
+    assert "停息挂账" in cached.FREQ  # the domain dictionary is part of the cache
+    # Other user-dictionary text means another file, never a stale one.
+    plain = _jieba_segmenter(False)
+    assert "停息挂账" not in plain.FREQ and len(list(tmp_path.glob("jieba-freq-*.bin"))) == 2
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a cache", None])
+def test_damaged_fast_cache_is_ignored(tmp_path, damage):
+    from dunning_nlp import _jieba_cache
+
+    path = tmp_path / "c.bin"
+    assert _jieba_cache.save(path, {"逾期": 5, "逾": 0}, 5)
+    assert _jieba_cache.load(path) == ({"逾期": 5, "逾": 0}, 5)
+    data = path.read_bytes()
+    path.write_bytes(data[:-3] if damage is None else damage)  # None: truncated
+    assert _jieba_cache.load(path) is None
+    assert _jieba_cache.load(tmp_path / "missing.bin") is None
+    assert not _jieba_cache.save(path, {"a\nb": 1}, 1)  # keys with a newline cannot be stored exactly
+
+
 def test_backend_resolution(monkeypatch):
     from dunning_nlp.errors import InputError
     from dunning_nlp.tokenise import resolve_backend
