@@ -78,18 +78,19 @@ class _TextBlock:
 
     def analyse(self, text: str, tokenizer: JiebaTokenizer) -> list[str]:
         """The terms of ``text`` (as scikit-learn's analyzer for the same settings)."""
+        lo, hi = self.ngram_range
         if self.analyzer == "char":
             if self.lowercase:
                 text = text.lower()
             text = _WHITE_SPACES.sub(" ", text)
-            items: list[str] = list(text)
-        else:
-            items = tokenizer(text.lower() if self.lowercase else text)
-        lo, hi = self.ngram_range
-        grams = list(items) if lo == 1 else []
-        join = "".join if self.analyzer == "char" else " ".join
-        for n in range(max(lo, 2), min(hi, len(items)) + 1):
-            grams.extend(join(items[i:i + n]) for i in range(len(items) - n + 1))
+            grams = list(text) if lo == 1 else []
+            for n in range(max(lo, 2), min(hi, len(text)) + 1):
+                grams += [text[i:i + n] for i in range(len(text) - n + 1)]
+            return grams
+        tokens = tokenizer(text.lower() if self.lowercase else text)
+        grams = list(tokens) if lo == 1 else []
+        for n in range(max(lo, 2), min(hi, len(tokens)) + 1):
+            grams += [" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
         return grams
 
 
@@ -136,10 +137,10 @@ class CompiledModel:
             for b, block in enumerate(self.blocks):
                 vocabulary = block.vocabulary
                 seg = d * n_blocks + b if block.l2 else -1
-                found = sorted((j, c) for t, c in Counter(block.analyse(text, self.tokenizer)).items()
-                               if (j := vocabulary.get(t)) is not None)
-                cols.extend(j for j, _ in found)
-                counts.extend(c for _, c in found)
+                found = Counter(map(vocabulary.get, block.analyse(text, self.tokenizer)))
+                found.pop(None, None)  # terms outside the vocabulary
+                cols.extend(found)  # in first-seen order; scikit-learn sorts, the sums are the same
+                counts.extend(found.values())
                 segment.extend([seg] * len(found))
             for k, signal in enumerate(SIGNALS):
                 if signal.pattern.search(text):

@@ -96,6 +96,8 @@ _DATE_RE = re.compile(
 )
 _TIME_RE = re.compile(r"(?<![0-9])(?:[01]?\d|2[0-3])[:：][0-5]\d(?:[:：][0-5]\d)?(?![0-9])|(?<![0-9])(?:[01]?\d|2[0-3])点(?:\d{1,2}分|半)?")
 _NUM_RE = re.compile(r"\d+(?:\.\d+)?")
+_DIGIT_RE = re.compile(r"\d")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 # Top-level domains that SMS scams favour and that Chinese banks, lenders and shops do not use.
 _SUSPICIOUS_TLDS = frozenset("top xyz cc vip icu site club tk shop online fun wang ren ink pro link la gl im so".split())
@@ -155,8 +157,7 @@ def _traditional_chars() -> frozenset[str]:
 
 def has_traditional(text: str) -> bool:
     """True when ``text`` holds a character that OpenCC would simplify."""
-    trad = _traditional_chars()
-    return any(ch in trad for ch in text)
+    return not _traditional_chars().isdisjoint(text)
 
 
 # OpenCC's tw2sp chain is not idempotent for a few characters (麼 → 么 → 幺,
@@ -170,10 +171,31 @@ def _to_simplified(text: str) -> str:
     if not has_traditional(text):
         return text
     text = text.translate(_PRE).replace(*_SHIELD)
-    converter = _t2s()
-    with _converter_lock:  # the reimplementation keeps per-instance caches
-        text = converter.convert(text)
+    pieces = _pieces_re().split(text)
+    text = "".join(piece if i % 2 else _convert_piece(piece) for i, piece in enumerate(pieces))
     return text.replace(_SHIELD[1], _SHIELD[0])
+
+
+@lru_cache(maxsize=1)
+def _pieces_re() -> re.Pattern:
+    """OpenCC's own separators, plus runs of ASCII digits.
+
+    OpenCC converts the text between its separators independently, and no
+    key of the tw2sp dictionaries contains a digit (tests check both), so
+    converting the pieces between these matches one by one gives OpenCC's
+    result — and lets a cache serve the pieces that templates repeat with
+    other amounts and dates.
+    """
+    separators = _t2s().split_chars_re.pattern
+    return re.compile(f"({separators[1:-1]}|[0-9]+)")
+
+
+@lru_cache(maxsize=65536)
+def _convert_piece(piece: str) -> str:
+    if not piece:
+        return piece
+    with _converter_lock:  # the reimplementation keeps per-instance caches
+        return _t2s().convert(piece)
 
 
 def _replace_codes(text: str) -> str:
@@ -184,8 +206,8 @@ def _replace_codes(text: str) -> str:
 
 def _normalize_once(text: str, traditional: bool, deobfuscate: bool, placeholders: bool) -> str:
     # Lone surrogates (from broken UTF-16) cannot be encoded anywhere: drop them.
-    if any("\ud800" <= ch <= "\udfff" for ch in text):
-        text = "".join(ch for ch in text if not "\ud800" <= ch <= "\udfff")
+    if _SURROGATE_RE.search(text):
+        text = _SURROGATE_RE.sub("", text)
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE_RE.sub("", text)
     text = _CONTROL_RE.sub(" ", text)
@@ -197,10 +219,13 @@ def _normalize_once(text: str, traditional: bool, deobfuscate: bool, placeholder
     if deobfuscate:
         text = _SPLIT_RE.sub("", text)
     if placeholders:
-        text = _replace_codes(text)
-        for pattern, token in _ENTITY_RULES:
-            text = pattern.sub(token, text)
-        text = _NUM_RE.sub(PLACEHOLDERS["NUM"], text)
+        if _DIGIT_RE.search(text):
+            text = _replace_codes(text)
+            for pattern, token in _ENTITY_RULES:
+                text = pattern.sub(token, text)
+            text = _NUM_RE.sub(PLACEHOLDERS["NUM"], text)
+        else:  # every other entity pattern needs a digit
+            text = _URL_RE.sub(_url_token, text)
     text = _SPACE_RE.sub(" ", text)
     text = _BLANK_LINES_RE.sub("\n", text)
     return text.strip()

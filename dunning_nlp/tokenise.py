@@ -153,24 +153,45 @@ def _jieba_segmenter(use_userdict: bool):
 def _tokens(text: str, userdict: bool, lowercase: bool, keep_punct: bool, hmm: bool = False,
             backend: str = "jieba") -> tuple[str, ...]:
     """Segment one text; cached because SMS dumps repeat messages verbatim."""
-    seg = _segmenter(userdict, backend)
     out: list[str] = []
     start = 0
     for match in PLACEHOLDER_RE.finditer(text):
-        _cut(seg, backend, text[start:match.start()], lowercase, keep_punct, hmm, out)
+        _cut(text[start:match.start()], userdict, lowercase, keep_punct, hmm, backend, out)
         out.append(match.group())
         start = match.end()
-    _cut(seg, backend, text[start:], lowercase, keep_punct, hmm, out)
+    _cut(text[start:], userdict, lowercase, keep_punct, hmm, backend, out)
     return tuple(out)
 
 
-def _cut(seg, backend: str, text: str, lowercase: bool, keep_punct: bool, hmm: bool, out: list[str]) -> None:
+def _cut(text: str, userdict: bool, lowercase: bool, keep_punct: bool, hmm: bool, backend: str,
+         out: list[str]) -> None:
     if not text:
         return
-    for token in (seg.cut(text, HMM=hmm) if backend == "jieba" else seg.cut(text, hmm)):
-        if not keep_punct and _DROP_RE.match(token):
-            continue
-        out.append(token.lower() if lowercase else token)
+    if backend != "jieba":
+        out.extend(_filter(_segmenter(userdict, backend).cut(text, hmm), lowercase, keep_punct))
+        return
+    # jieba cuts the runs matched by its block pattern one by one, each independently of the rest of the
+    # text: cutting block by block gives the same tokens, and lets a cache serve the sentences that
+    # templates share even when another part of the message (a name, a date) is new.
+    for block in _han_blocks().split(text):
+        if block:
+            out.extend(_block_tokens(block, userdict, lowercase, keep_punct, hmm))
+
+
+@lru_cache(maxsize=1)
+def _han_blocks() -> re.Pattern:
+    import jieba
+
+    return jieba.re_han_default
+
+
+@lru_cache(maxsize=65536)
+def _block_tokens(block: str, userdict: bool, lowercase: bool, keep_punct: bool, hmm: bool) -> tuple[str, ...]:
+    return tuple(_filter(_segmenter(userdict, "jieba").cut(block, HMM=hmm), lowercase, keep_punct))
+
+
+def _filter(tokens, lowercase: bool, keep_punct: bool) -> list[str]:
+    return [t.lower() if lowercase else t for t in tokens if keep_punct or not _DROP_RE.match(t)]
 
 
 class JiebaTokenizer:

@@ -1,3 +1,4 @@
+import re
 import os
 import pickle
 import stat
@@ -115,3 +116,26 @@ def test_label_agreement_between_backends(classifier, corpus_rows, monkeypatch):
     agreement = sum(a == b for a, b in zip(labels_jieba, labels_rjieba)) / len(texts)
     print(f"label agreement jieba vs rjieba on {len(texts)} corpus messages: {agreement:.4%}")
     assert agreement >= 0.995
+
+
+@pytest.mark.parametrize("hmm", [False, True])
+def test_block_cache_gives_jiebas_own_tokens(corpus_rows, hmm):
+    from dunning_nlp.normalise import normalize_text
+    from dunning_nlp.tokenise import PLACEHOLDER_RE, _segmenter
+
+    seg = _segmenter(True, "jieba")
+
+    def whole_text(text):  # jieba over each stretch between placeholders, no block cache
+        out, start = [], 0
+        for m in [*PLACEHOLDER_RE.finditer(text), None]:
+            stretch = text[start:m.start() if m else len(text)]
+            out += [t.lower() for t in seg.cut(stretch, HMM=hmm) if t.strip() and not re.match(r"^[\s\W_]+$", t)]
+            if m:
+                out.append(m.group())
+                start = m.end()
+        return out
+
+    tok = JiebaTokenizer(backend="jieba", hmm=hmm)
+    texts = [r["text"] for r in corpus_rows[::3]]
+    texts += [normalize_text(t) for t in texts] + ["王子涵，您的借款已逾期", "a b\tc\r\n逾期ABC-12#3%"]
+    assert [tok(t) for t in texts] == [whole_text(t) for t in texts]
