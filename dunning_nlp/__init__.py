@@ -11,8 +11,10 @@ Quick start::
     clf = dunning_nlp.load()            # bundled model; load(path) for your own
     clf.predict(["...", "..."])         # many at once is much faster
 
-Everything runs offline.  A model file is a pickle and so is code: load only
-models you trained or trust (see :mod:`dunning_nlp.persistence`).
+Everything runs offline.  :func:`load` reads a model's compiled ``.npz``
+form (plain arrays, no pickle, no scikit-learn import); the ``.joblib``
+pipeline beside it is a pickle and so is code: load that only for models you
+trained or trust (see :mod:`dunning_nlp.persistence`).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ import csv
 import io
 import json
 import sys
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Iterable, Iterator, TextIO
@@ -149,8 +149,14 @@ def _run(messages, classifier, model_path, redacted, jobs, chunk_size, fmt):
 
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     with ctx.Pool(jobs, initializer=_worker_init, initargs=(model_path,)) as pool:
-        work = ((chunk, redacted, fmt) for chunk in _chunks(messages, chunk_size))
-        yield from pool.imap(_worker_run, work, chunksize=1)
+        # A bounded window of chunks in flight: Pool.imap would read the whole input ahead into memory.
+        pending: deque = deque()
+        for chunk in _chunks(messages, chunk_size):
+            pending.append(pool.apply_async(_worker_run, ((chunk, redacted, fmt),)))
+            if len(pending) >= 4 * jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 def classify_messages(messages: Iterable[Message], classifier=None, *, model_path: str | None = None,

@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("classify", help="classify messages given as arguments, or '-' for one per line on stdin",
                        description="Classify each TEXT (or each stdin line with '-') and print label, scores and evidence.")
     p.add_argument("texts", nargs="+", metavar="TEXT", help="message text, or - to read one message per line from stdin")
-    p.add_argument("--model", help="model .joblib / .json / directory (default: the bundled model)")
+    p.add_argument("--model", help="model .npz / .joblib / .json / directory (default: the bundled model)")
     p.add_argument("--json", action="store_true", help="print one JSON object per message")
 
     p = sub.add_parser("evaluate", help="score a model on the held-out split of the corpus",
@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--folds", type=int, default=5, help="grouped cross-validation folds")
     p.add_argument("--limit-per-label", type=int, help="use only this many groups per label and split (quick runs)")
     p.add_argument("-o", "--output", default="models", help="output directory (default: models)")
-    p.add_argument("--name", default="default", help="model name: writes NAME.joblib and NAME.json")
+    p.add_argument("--name", default="default", help="model name: writes NAME.npz, NAME.joblib and NAME.json")
 
     from .batch_cli import add_batch_parser
     from .report_cli import add_report_parser
@@ -152,7 +152,8 @@ def _cmd_train(args, out: TextIO, err: TextIO) -> int:
         err.write(f"cv {family:<14} macro-F1 {row['macro_f1']:.4f} ± {row['std']:.4f}  ({row['seconds']} s)\n")
     out.write(f"family: {report['family']}  trained on {report['n_train']}, held out {report['n_test']}\n")
     out.write(format_metrics(report["metrics"]) + "\n")
-    out.write(f"saved {report['model_path']} (+ manifest {report['model_path'].with_suffix('.json')})\n")
+    path = report['model_path']
+    out.write(f"saved {path.with_suffix('.npz')} (compiled), {path} (pipeline), {path.with_suffix('.json')} (manifest)\n")
     return 0
 
 

@@ -75,14 +75,33 @@ class _TextBlock:
 
     def __post_init__(self) -> None:
         self.vocabulary = {t: i + self.offset for i, t in enumerate(self.terms)}
+        self._keys: tuple[np.ndarray, np.ndarray] | None = None
+        if self.analyzer == "char" and self.ngram_range[1] <= _MAX_PACKED and all(self.terms):
+            keys = _pack([t for t in self.terms])
+            order = np.argsort(keys)
+            self._keys = (keys[order], order.astype(np.intp) + self.offset)
+
+    def counts(self, texts: Sequence[str], tokenizer: JiebaTokenizer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(document, column, count) of every vocabulary term found in ``texts``."""
+        if self._keys is not None:
+            return self._char_counts(texts)
+        docs: list[int] = []
+        cols: list[int] = []
+        counts: list[int] = []
+        vocabulary = self.vocabulary
+        for d, text in enumerate(texts):
+            found = Counter(map(vocabulary.get, self.analyse(text, tokenizer)))
+            found.pop(None, None)  # terms outside the vocabulary
+            docs.extend([d] * len(found))
+            cols.extend(found)
+            counts.extend(found.values())
+        return np.asarray(docs, dtype=np.intp), np.asarray(cols, dtype=np.intp), np.asarray(counts, dtype=np.float64)
 
     def analyse(self, text: str, tokenizer: JiebaTokenizer) -> list[str]:
         """The terms of ``text`` (as scikit-learn's analyzer for the same settings)."""
         lo, hi = self.ngram_range
         if self.analyzer == "char":
-            if self.lowercase:
-                text = text.lower()
-            text = _WHITE_SPACES.sub(" ", text)
+            text = self._prepare(text)
             grams = list(text) if lo == 1 else []
             for n in range(max(lo, 2), min(hi, len(text)) + 1):
                 grams += [text[i:i + n] for i in range(len(text) - n + 1)]
@@ -92,6 +111,54 @@ class _TextBlock:
         for n in range(max(lo, 2), min(hi, len(tokens)) + 1):
             grams += [" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
         return grams
+
+    def _prepare(self, text: str) -> str:
+        return _WHITE_SPACES.sub(" ", text.lower() if self.lowercase else text)
+
+    def _char_counts(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        # Every character n-gram (n <= 3) of every text at once: each n-gram is packed into one integer
+        # (21 bits per code point), looked up in the sorted packed vocabulary, and counted per document.
+        prepared = [self._prepare(t) for t in texts]
+        lengths = np.fromiter(map(len, prepared), dtype=np.intp, count=len(prepared))
+        codes = _codes("".join(prepared))
+        doc_of = np.repeat(np.arange(len(prepared)), lengths)
+        left = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(codes))  # characters to the text's end
+        keys_sorted, cols_sorted = self._keys
+        found_docs, found_cols = [], []
+        lo, hi = self.ngram_range
+        for n in range(lo, hi + 1):
+            at = np.flatnonzero(left >= n)
+            key = codes[at]
+            for k in range(1, n):
+                key = (key << _BITS) | codes[at + k]
+            pos = np.minimum(np.searchsorted(keys_sorted, key), len(keys_sorted) - 1)
+            hit = keys_sorted[pos] == key
+            found_docs.append(doc_of[at[hit]])
+            found_cols.append(cols_sorted[pos[hit]])
+        docs = np.concatenate(found_docs)
+        cols = np.concatenate(found_cols)
+        width = max(len(self.terms), 1)
+        pairs, counts = np.unique(docs * width + (cols - self.offset), return_counts=True)
+        return pairs // width, pairs % width + self.offset, counts.astype(np.float64)
+
+
+_BITS = 21  # code points are below 0x110000 < 2**21; stored +1 so that no packed n-gram is 0
+_MAX_PACKED = 3  # 3 * 21 = 63 bits
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64) + 1
+
+
+def _pack(terms: list[str]) -> np.ndarray:
+    """One integer per term of at most three characters; distinct terms get distinct integers."""
+    out = np.zeros(len(terms), dtype=np.uint64)
+    for i, term in enumerate(terms):
+        key = 0
+        for code in _codes(term).tolist():
+            key = (key << _BITS) | code
+        out[i] = key
+    return out
 
 
 class CompiledModel:
@@ -128,41 +195,32 @@ class CompiledModel:
 
     def transform(self, normalised: Sequence[str]) -> FeatureRows:
         """Feature rows of normalised texts (word TF-IDF, character TF-IDF, signals)."""
-        indptr = [0]
-        cols: list[int] = []
-        counts: list[float] = []
-        segment: list[int] = []  # (document, block) id of each entry, for the l2 norm; -1 for signals
-        n_blocks = len(self.blocks)
-        for d, text in enumerate(normalised):
-            for b, block in enumerate(self.blocks):
-                vocabulary = block.vocabulary
-                seg = d * n_blocks + b if block.l2 else -1
-                found = Counter(map(vocabulary.get, block.analyse(text, self.tokenizer)))
-                found.pop(None, None)  # terms outside the vocabulary
-                cols.extend(found)  # in first-seen order; scikit-learn sorts, the sums are the same
-                counts.extend(found.values())
-                segment.extend([seg] * len(found))
+        n = len(normalised)
+        docs, cols, values = [], [], []
+        for block in self.blocks:
+            d, c, v = block.counts(normalised, self.tokenizer)
+            if block.sublinear_tf:
+                v = np.log(v) + 1
+            if block.idf is not None:
+                v = v * block.idf[c - block.offset]
+            if block.l2 and len(v):
+                v = v / np.sqrt(np.bincount(d, weights=v * v, minlength=n))[d]
+            docs.append(d)
+            cols.append(c)
+            values.append(v)
+        sig_docs, sig_cols = [], []
+        for i, text in enumerate(normalised):
             for k, signal in enumerate(SIGNALS):
                 if signal.pattern.search(text):
-                    cols.append(self.signal_offset + k)
-                    counts.append(self.signal_weight)
-                    segment.append(-1)
-            indptr.append(len(cols))
-        indices = np.asarray(cols, dtype=np.intp)
-        data = np.asarray(counts, dtype=np.float64)
-        seg = np.asarray(segment, dtype=np.intp)
-        tfidf = indices < self.signal_offset
-        for block in self.blocks:
-            mask = (indices >= block.offset) & (indices < block.offset + len(block.terms))
-            if block.sublinear_tf:
-                data[mask] = np.log(data[mask]) + 1
-            if block.idf is not None:
-                data[mask] *= block.idf[indices[mask] - block.offset]
-        normed = tfidf & (seg >= 0)
-        if normed.any():
-            sq = np.bincount(seg[normed], weights=data[normed] ** 2, minlength=len(normalised) * n_blocks)
-            data[normed] /= np.sqrt(sq)[seg[normed]]
-        return FeatureRows(np.asarray(indptr, dtype=np.intp), indices, data)
+                    sig_docs.append(i)
+                    sig_cols.append(self.signal_offset + k)
+        docs.append(np.asarray(sig_docs, dtype=np.intp))
+        cols.append(np.asarray(sig_cols, dtype=np.intp))
+        values.append(np.full(len(sig_docs), self.signal_weight))
+        d = np.concatenate(docs)
+        order = np.argsort(d, kind="stable")  # rows in document order, blocks in union order within a row
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(d, minlength=n))]).astype(np.intp)
+        return FeatureRows(indptr, np.concatenate(cols)[order].astype(np.intp), np.concatenate(values)[order])
 
     # -- scores -----------------------------------------------------------------------------------
     def predict_proba_rows(self, rows: FeatureRows) -> np.ndarray:

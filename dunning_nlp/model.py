@@ -113,7 +113,8 @@ class Classifier:
     """
 
     #: Normalised forms whose predictions are remembered across calls (SMS dumps repeat templates).
-    cache_size = 65536
+    #: An entry with its evidence takes about 2 KB, so the cache stays near 30 MB.
+    cache_size = 16384
 
     def __init__(self, model: Any, manifest: Mapping | None = None, n_evidence: int = 6):
         if isinstance(model, CompiledModel):

@@ -107,6 +107,25 @@ def test_jobs_two_gives_the_same_rows(tmp_path):
     assert read_csv(one) == read_csv(two)
 
 
+def test_parallel_batch_reads_ahead_only_a_bounded_window():
+    from dunning_nlp.batch import classify_messages
+    from dunning_nlp.readers import Message
+
+    consumed = 0
+
+    def messages():
+        nonlocal consumed
+        for i in range(400):
+            consumed += 1
+            yield Message(source="gen", record=i + 1, text=f"您的借款已逾期{i}天，请尽快还款")
+
+    rows = classify_messages(messages(), jobs=2, chunk_size=10)
+    first = next(rows)
+    assert first["record"] == 1 and first["label"] == "reminder"
+    assert consumed <= (4 * 2 + 1) * 10  # the window of chunks in flight, not the whole input
+    assert [r["record"] for r in rows] == list(range(2, 401))
+
+
 @pytest.mark.parametrize("argv, needle", [
     (["batch", "no/such/file.csv"], "no/such/file.csv"),
     (["batch", str(SAMPLES / "export_utf8.csv"), "--text-column", "nope"], "--text-column"),

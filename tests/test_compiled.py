@@ -26,7 +26,7 @@ def _sklearn_proba(pipeline, texts):
 def test_bundled_model_matches_its_pipeline_on_the_whole_corpus(corpus_rows):
     pipeline, _ = load_model()  # the bundled joblib pipeline
     compiled = dunning_nlp.load().model  # the bundled .npz
-    texts = [r["text"] for r in corpus_rows] + ["", " ", "⟪URL⟫", "ＡＢＣ", "逾期" * 400]
+    texts = [r["text"] for r in corpus_rows] + ["", " ", "⟪URL⟫", "ＡＢＣ", "逾期" * 400, "😀逾期😀", "a  \t b\n\nc"]
     expected = _sklearn_proba(pipeline, texts)
     got = compiled.predict_proba(texts)
     assert got.shape == expected.shape == (len(texts), len(LABELS))
