@@ -32,6 +32,8 @@ BASE_DIR = HERE / "base"
 OUT = HERE / "corpus.jsonl"
 CHALLENGE_IN = HERE / "challenge.txt"
 CHALLENGE_OUT = HERE / "challenge.jsonl"
+FRESH_IN = HERE / "fresh.txt"
+FRESH_OUT = HERE / "fresh.jsonl"
 LABELS = ("reminder", "harassment", "third_party", "fraud", "other")
 VARIANTS_PER_BASE = 6
 TEST_SHARE = 0.2
@@ -375,21 +377,21 @@ def build(seed: int = 20261122) -> list[dict]:
     return records
 
 
-def build_challenge() -> list[dict]:
-    """The challenge set: hand-written with other wording, all held out (split "test"), never in the corpus."""
+def build_heldout(source: Path = CHALLENGE_IN, name: str = "challenge") -> list[dict]:
+    """A hand-written evaluation set (challenge or fresh): all split "test", never in the corpus."""
     from opencc import OpenCC
 
     t2s = OpenCC("t2s")
     records = []
-    for line_no, raw in enumerate(CHALLENGE_IN.read_text(encoding="utf-8").splitlines(), 1):
+    for line_no, raw in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
         if not raw.strip() or raw.startswith("#"):
             continue
         label, text = raw.split("\t", 1)
         if label not in LABELS:
-            raise ValueError(f"{CHALLENGE_IN}:{line_no}: unknown label {label!r}")
-        group = f"challenge:{line_no:04d}"
+            raise ValueError(f"{source}:{line_no}: unknown label {label!r}")
+        group = f"{name}:{line_no:04d}"
         records.append({"id": group, "text": text, "label": label, "secondary": [], "group": group,
-                        "origin": "handwritten-challenge", "script": "hant" if t2s.convert(text) != text else "hans",
+                        "origin": f"handwritten-{name}", "script": "hant" if t2s.convert(text) != text else "hans",
                         "split": "test"})
     return records
 
@@ -403,7 +405,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if data/corpus.jsonl is not what the bases give")
     parser.add_argument("--seed", type=int, default=20261122)
     args = parser.parse_args(argv)
-    outputs = {OUT: dumps(build(args.seed)), CHALLENGE_OUT: dumps(build_challenge())}
+    outputs = {OUT: dumps(build(args.seed)), CHALLENGE_OUT: dumps(build_heldout(CHALLENGE_IN, "challenge")),
+               FRESH_OUT: dumps(build_heldout(FRESH_IN, "fresh"))}
     if args.check:
         stale = [p.name for p, text in outputs.items() if (p.read_text(encoding="utf-8") if p.exists() else "") != text]
         if stale:

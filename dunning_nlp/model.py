@@ -23,6 +23,7 @@ from .errors import InputError
 from .labels import LABELS
 from .normalise import PLACEHOLDER_RE
 from .signals import SIGNALS, find_signals
+from .tokenise import resolve_backend
 
 __all__ = ["Evidence", "Prediction", "Classifier", "SECONDARY_THRESHOLD"]
 
@@ -125,7 +126,7 @@ class Classifier:
         self.model: CompiledModel = model
         self.manifest = dict(manifest or {})
         self.n_evidence = n_evidence
-        self._cache: dict[tuple[str, bool], tuple[str, dict, tuple, tuple]] = {}
+        self._cache: dict[tuple[str, bool, str], tuple[str, dict, tuple, tuple]] = {}
         self._cache_lock = threading.Lock()
 
     @property
@@ -154,9 +155,11 @@ class Classifier:
         unique = list(dict.fromkeys(texts))
         normalised = self.model.normalise(unique)
         cache = self._cache
+        # The segmentation back-end can change between calls ($DUNNING_NLP_TOKENIZER); it is part of the key.
+        backend = resolve_backend(self.model.tokenizer.backend)
         known = {}
         for form in dict.fromkeys(normalised):
-            hit = cache.get((form, evidence))
+            hit = cache.get((form, evidence, backend))
             if hit is not None:
                 known[form] = hit
         forms = [form for form in dict.fromkeys(normalised) if form not in known]
@@ -170,7 +173,7 @@ class Classifier:
                 scores = {lab: float(p) for lab, p in zip(LABELS, row)}
                 ev = self._evidence(*rows.row(i), best) if evidence else ()
                 known[form] = (label, scores, ev, _secondary(label, scores, form))
-            self._remember({(form, evidence): known[form] for form in forms})
+            self._remember({(form, evidence, backend): known[form] for form in forms})
         results: dict[str, Prediction] = {}
         for text, form in zip(unique, normalised):
             label, scores, ev, secondary = known[form]

@@ -123,3 +123,14 @@ def test_cache_across_calls_gives_the_same_predictions(classifier):
     assert first == again == [p.to_dict() for p in classifier.predict(texts)]
     plain = fresh.predict(texts[:1], evidence=False)[0]
     assert plain.evidence == () and plain.scores == fresh.predict(texts[:1])[0].scores
+
+
+def test_cache_is_keyed_by_segmentation_backend(classifier, monkeypatch):
+    pytest.importorskip("rjieba")
+    from dunning_nlp.model import Classifier
+
+    fresh = Classifier(classifier.model, classifier.manifest)
+    fresh.predict(["您的借款已逾期3天，请还款"])
+    monkeypatch.setenv("DUNNING_NLP_TOKENIZER", "rjieba")
+    fresh.predict(["您的借款已逾期3天，请还款"])
+    assert sorted(key[2] for key in fresh._cache) == ["jieba", "rjieba"]

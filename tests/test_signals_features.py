@@ -62,3 +62,21 @@ def test_perturb_changes_text_and_normaliser_undoes_it():
     copies = [perturb_text(text, rng) for _ in range(20)]
     assert sum(c != text for c in copies) >= 15
     assert all(normalize_text(c) == normalize_text(text) for c in copies)
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("今晚看比赛吗，老地方等你", "threat_visit"),       # ordinary plans are not a visit threat
+    ("有事找你，回个电话", "threat_visit"),
+    ("招人，有兴趣加我微信聊", "personal_account"),     # a contact channel is not a payment account
+])
+def test_everyday_phrases_do_not_fire_threat_or_account_signals(text, absent):
+    assert absent not in {s.name for s in find_signals(text)}
+
+
+@pytest.mark.parametrize("text, present", [
+    ("我们的人就在你家楼下等着你", "threat_visit"),
+    ("明天派人去找你", "threat_visit"),
+    ("钱直接转到我的支付宝就行", "personal_account"),
+])
+def test_threat_and_account_signals_still_fire(text, present):
+    assert present in {s.name for s in find_signals(text)}
