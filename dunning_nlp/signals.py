@@ -94,6 +94,9 @@ SIGNALS: tuple[Signal, ...] = (
     _s("transaction", r"消费|支出|转入|余额|尾号|签账|取款|扣款", "transaction alert wording"),
     _s("marketing", r"退订|拒收|回复r|免息|最高可借|利率|优惠|额度已提升|专享|活动", "marketing wording"),
     _s("greeting_polite", r"您好|尊敬的|请|谢谢|感谢|温馨", "polite register"),
+    _s("scam_warning", r"都是诈骗|均为诈骗|一律是诈骗|是骗局|这是诈骗|谨防.{0,6}(?:诈骗|骗子|冒充|上当)|请勿轻信|不要轻信|提高警惕|"
+                       r"不存在.{0,4}安全账户|(?:不会|从不|绝不)(?:通过|以).{0,12}(?:办案|收取|要求|转账)|防骗|反诈",
+       "warns against scams (anti-fraud education, not a scam itself)"),
 )
 
 _INDEX = {signal.name: i for i, signal in enumerate(SIGNALS)}

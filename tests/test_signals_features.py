@@ -80,3 +80,13 @@ def test_everyday_phrases_do_not_fire_threat_or_account_signals(text, absent):
 ])
 def test_threat_and_account_signals_still_fire(text, present):
     assert present in {s.name for s in find_signals(text)}
+
+
+@pytest.mark.parametrize("text", ["公安机关不会通过短信办案，凡是要求转账到安全账户的都是诈骗",
+                                  "谨防冒充网贷客服的不法分子", "请提高警惕，切勿向陌生账户转账"])
+def test_scam_warning_signal(text):
+    assert "scam_warning" in {s.name for s in find_signals(normalize_text(text))}
+
+
+def test_scam_warning_signal_absent_from_a_scam():
+    assert "scam_warning" not in {s.name for s in find_signals(normalize_text("请将欠款转入安全账户，否则影响征信"))}
