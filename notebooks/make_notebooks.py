@@ -61,7 +61,7 @@ NB1 = [
 NB2 = [
     ("markdown", "# 02 · Train\nLoads `data/` plus optional files of your own (`EXTRA`), compares model families "
                  "with grouped cross-validation, fits the best with calibration, evaluates on held-out groups and "
-                 "saves the model and its manifest. It calls `dunning_nlp.training.run_training`, exactly what "
+                 "saves the model (compiled `.npz`, scikit-learn `.joblib`) and its manifest. It calls `dunning_nlp.training.run_training`, exactly what "
                  "`dunning-nlp train` runs, so the same data and seed give the same model."),
     ("code", PARAMS),
     ("code", SETUP + "\nfrom dunning_nlp.training import run_training\nfrom dunning_nlp.cli import format_metrics"),

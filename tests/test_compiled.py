@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dunning_nlp
 from dunning_nlp.compiled import CompiledModel, compile_pipeline
@@ -32,6 +34,23 @@ def test_bundled_model_matches_its_pipeline_on_the_whole_corpus(corpus_rows):
     assert got.shape == expected.shape == (len(texts), len(LABELS))
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
     assert (got.argmax(axis=1) == expected.argmax(axis=1)).all()
+
+
+@pytest.fixture(scope="module")
+def bundled_pair():
+    pipeline = load_model()[0]
+    return pipeline, compile_pipeline(pipeline)
+
+
+_ODD = list("逾期还款征信催收請還欠你家人上门⟪URL⟫ 　,.!😀ǅİß\u0301\n\t")
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
+                | st.text(alphabet=st.sampled_from(_ODD), max_size=60), min_size=1, max_size=8))
+def test_compiled_equals_pipeline_on_generated_text(bundled_pair, texts):
+    pipeline, compiled = bundled_pair
+    np.testing.assert_allclose(compiled.predict_proba(texts), _sklearn_proba(pipeline, texts), rtol=0, atol=1e-9)
 
 
 def test_feature_rows_match_the_feature_union(corpus_rows):
