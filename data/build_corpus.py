@@ -34,6 +34,8 @@ CHALLENGE_IN = HERE / "challenge.txt"
 CHALLENGE_OUT = HERE / "challenge.jsonl"
 FRESH_IN = HERE / "fresh.txt"
 FRESH_OUT = HERE / "fresh.jsonl"
+FRESH2_IN = HERE / "fresh2.txt"
+FRESH2_OUT = HERE / "fresh2.jsonl"
 LABELS = ("reminder", "harassment", "third_party", "fraud", "other")
 VARIANTS_PER_BASE = 6
 TEST_SHARE = 0.2
@@ -406,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20261122)
     args = parser.parse_args(argv)
     outputs = {OUT: dumps(build(args.seed)), CHALLENGE_OUT: dumps(build_heldout(CHALLENGE_IN, "challenge")),
-               FRESH_OUT: dumps(build_heldout(FRESH_IN, "fresh"))}
+               FRESH_OUT: dumps(build_heldout(FRESH_IN, "fresh")), FRESH2_OUT: dumps(build_heldout(FRESH2_IN, "fresh2"))}
     if args.check:
         stale = [p.name for p, text in outputs.items() if (p.read_text(encoding="utf-8") if p.exists() else "") != text]
         if stale:
