@@ -34,7 +34,7 @@ import numpy as np
 from .errors import InputError, ModelIntegrityError
 from .labels import LABELS
 from .normalise import normalize_text
-from .signals import SIGNALS
+from .signals import SIGNALS, signal_columns
 from .tokenise import JiebaTokenizer
 
 __all__ = ["CompiledModel", "FeatureRows", "compile_pipeline", "FORMAT_VERSION"]
@@ -77,7 +77,7 @@ class _TextBlock:
         self.vocabulary = {t: i + self.offset for i, t in enumerate(self.terms)}
         self._keys: tuple[np.ndarray, np.ndarray] | None = None
         if self.analyzer == "char" and self.ngram_range[1] <= _MAX_PACKED and all(self.terms):
-            keys = _pack([t for t in self.terms])
+            keys = _pack(self.terms)
             order = np.argsort(keys)
             self._keys = (keys[order], order.astype(np.intp) + self.offset)
 
@@ -152,13 +152,14 @@ def _codes(text: str) -> np.ndarray:
 
 def _pack(terms: list[str]) -> np.ndarray:
     """One integer per term of at most three characters; distinct terms get distinct integers."""
-    out = np.zeros(len(terms), dtype=np.uint64)
-    for i, term in enumerate(terms):
-        key = 0
-        for code in _codes(term).tolist():
-            key = (key << _BITS) | code
-        out[i] = key
-    return out
+    lengths = np.fromiter(map(len, terms), dtype=np.intp, count=len(terms))
+    codes = _codes("".join(terms))
+    starts = np.cumsum(lengths) - lengths
+    keys = np.zeros(len(terms), dtype=np.uint64)
+    for k in range(int(lengths.max(initial=0))):
+        longer = lengths > k
+        keys[longer] = (keys[longer] << _BITS) | codes[starts[longer] + k]
+    return keys
 
 
 class CompiledModel:
@@ -210,10 +211,9 @@ class CompiledModel:
             values.append(v)
         sig_docs, sig_cols = [], []
         for i, text in enumerate(normalised):
-            for k, signal in enumerate(SIGNALS):
-                if signal.pattern.search(text):
-                    sig_docs.append(i)
-                    sig_cols.append(self.signal_offset + k)
+            found = signal_columns(text)
+            sig_docs.extend([i] * len(found))
+            sig_cols.extend(self.signal_offset + k for k in found)
         docs.append(np.asarray(sig_docs, dtype=np.intp))
         cols.append(np.asarray(sig_cols, dtype=np.intp))
         values.append(np.full(len(sig_docs), self.signal_weight))

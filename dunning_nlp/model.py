@@ -158,11 +158,13 @@ class Classifier:
         # The segmentation back-end can change between calls ($DUNNING_NLP_TOKENIZER); it is part of the key.
         backend = resolve_backend(self.model.tokenizer.backend)
         known = {}
+        forms = []  # distinct forms not in the cache
         for form in dict.fromkeys(normalised):
             hit = cache.get((form, evidence, backend))
-            if hit is not None:
+            if hit is None:
+                forms.append(form)
+            else:
                 known[form] = hit
-        forms = [form for form in dict.fromkeys(normalised) if form not in known]
         if forms:
             rows = self.model.transform(forms)
             proba = self.model.predict_proba_rows(rows)

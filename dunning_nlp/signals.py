@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Signal", "SIGNALS", "find_signals"]
+__all__ = ["Signal", "SIGNALS", "find_signals", "signal_columns"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,11 @@ SIGNALS: tuple[Signal, ...] = (
 _INDEX = {signal.name: i for i, signal in enumerate(SIGNALS)}
 
 
+def signal_columns(normalised: str) -> list[int]:
+    """Positions in :data:`SIGNALS` of the signals present in an already normalised text (the feature columns)."""
+    return [i for i, signal in enumerate(SIGNALS) if signal.pattern.search(normalised)]
+
+
 def find_signals(normalised: str) -> list[Signal]:
     """Return the signals present in an already normalised text, in table order."""
-    return [signal for signal in SIGNALS if signal.pattern.search(normalised)]
+    return [SIGNALS[i] for i in signal_columns(normalised)]

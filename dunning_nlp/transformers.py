@@ -17,7 +17,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from .normalise import _cached
-from .signals import SIGNALS
+from .signals import SIGNALS, signal_columns
 
 __all__ = ["StringTransformerTags", "TextNormalizer", "SignalFeaturizer"]
 
@@ -92,10 +92,9 @@ class SignalFeaturizer(StringTransformerTags, TransformerMixin, BaseEstimator):
         rows, cols = [], []
         n = 0
         for n, text in enumerate(X, 1):
-            for j, signal in enumerate(SIGNALS):
-                if signal.pattern.search(text):
-                    rows.append(n - 1)
-                    cols.append(j)
+            found = signal_columns(text)
+            rows.extend([n - 1] * len(found))
+            cols.extend(found)
         data = np.full(len(rows), float(self.weight))
         return sp.csr_matrix((data, (rows, cols)), shape=(n, len(SIGNALS)))
 

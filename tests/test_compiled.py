@@ -70,13 +70,17 @@ def test_feature_rows_match_the_feature_union(corpus_rows):
     assert compiled.feature_names() == list(pipeline.named_steps["features"].get_feature_names_out())
 
 
-@pytest.mark.parametrize("family", ["logreg", "complement_nb", "sgd_huber"])
-def test_other_families_compile_exactly(family, corpus_rows):
+@pytest.mark.parametrize("family, char_ngrams", [("logreg", (1, 3)), ("complement_nb", (1, 3)), ("sgd_huber", (1, 3)),
+                                                  ("linear_svm", (2, 4))])  # (2, 4): the unpacked char path
+def test_other_families_compile_exactly(family, char_ngrams, corpus_rows):
     from dunning_nlp.corpus import read_records
+    from dunning_nlp.features import build_features
     from dunning_nlp.training import _group_folds, build_pipeline
 
-    records = [r for r in read_records(Path(__file__).resolve().parent.parent / "data" / "corpus.jsonl") if r.split == "train"][::6]
+    records = [r for r in read_records(Path(__file__).resolve().parent.parent / "data" / "corpus.jsonl")
+               if r.split == "train"][::6]
     pipeline = build_pipeline(family, 0, calibration_cv=_group_folds(records, 3, 0))
+    pipeline.set_params(features=build_features(char_ngrams=char_ngrams))
     pipeline.fit([r.text for r in records], [r.label for r in records])
     texts = [r["text"] for r in corpus_rows[1::7]]
     np.testing.assert_allclose(compile_pipeline(pipeline).predict_proba(texts), _sklearn_proba(pipeline, texts),

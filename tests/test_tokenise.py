@@ -56,7 +56,6 @@ def test_cache_dir_is_private(tmp_path, monkeypatch):
 
 
 def test_fast_dictionary_cache_holds_exactly_what_jieba_builds(tmp_path, monkeypatch):
-    from dunning_nlp import _jieba_cache
     from dunning_nlp.tokenise import _jieba_segmenter
 
     monkeypatch.setenv("DUNNING_NLP_CACHE", str(tmp_path))
