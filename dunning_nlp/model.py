@@ -22,7 +22,7 @@ from .compiled import CompiledModel, compile_pipeline
 from .errors import InputError
 from .labels import LABELS
 from .normalise import PLACEHOLDER_RE
-from .signals import SIGNALS, find_signals
+from .signals import SIGNALS
 from .tokenise import resolve_backend
 
 __all__ = ["Evidence", "Prediction", "Classifier", "SECONDARY_THRESHOLD"]
@@ -168,13 +168,17 @@ class Classifier:
         if forms:
             rows = self.model.transform(forms)
             proba = self.model.predict_proba_rows(rows)
+            offset = self.model.signal_offset
             for i, form in enumerate(forms):
                 row = proba[i]
                 best = int(np.argmax(row))
                 label = LABELS[best]
                 scores = {lab: float(p) for lab, p in zip(LABELS, row)}
-                ev = self._evidence(*rows.row(i), best) if evidence else ()
-                known[form] = (label, scores, ev, _secondary(label, scores, form))
+                indices, values = rows.row(i)
+                ev = self._evidence(indices, values, best) if evidence else ()
+                # The row's signal columns are the signals found in the form: no second regex pass.
+                signals = (SIGNALS[j - offset].name for j in indices.tolist() if j >= offset)
+                known[form] = (label, scores, ev, _secondary(label, scores, signals))
             self._remember({(form, evidence, backend): known[form] for form in forms})
         results: dict[str, Prediction] = {}
         for text, form in zip(unique, normalised):
@@ -228,11 +232,14 @@ class Classifier:
         return f"Classifier(family={family!r}, labels={list(LABELS)})"
 
 
-def _secondary(label: str, scores: Mapping[str, float], normalised: str) -> tuple[str, ...]:
-    """Other labels that also fit: probable ones, and harassment for a threatening third-party contact."""
+def _secondary(label: str, scores: Mapping[str, float], signals: Iterable[str]) -> tuple[str, ...]:
+    """Other labels that also fit: probable ones, and harassment for a threatening third-party contact.
+
+    ``signals`` are the names of the rule signals found in the message (read only for a third-party label).
+    """
     found = [lab for lab, p in scores.items() if lab != label and p >= SECONDARY_THRESHOLD]
     if label == "third_party" and "harassment" not in found:
-        if any(s.name in _THREAT_SIGNALS for s in find_signals(normalised)):
+        if any(name in _THREAT_SIGNALS for name in signals):
             found.append("harassment")
     return tuple(lab for lab in LABELS if lab in found)
 
