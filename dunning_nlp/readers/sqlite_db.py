@@ -13,6 +13,7 @@ format), decoded by :func:`attributed_body_text`.  Tapback reactions
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 from typing import Iterator
@@ -114,19 +115,24 @@ def _guarded(reader):
     return wrapper
 
 
-def _require(cols: set[str], table: str, path: str) -> None:
-    if not cols:
-        raise sqlite3.DatabaseError(f"no {table} table in {Path(path).name}")
+@contextlib.contextmanager
+def _table(path: str, table: str) -> Iterator[tuple[sqlite3.Connection, set[str]]]:
+    """Open the database read-only and yield (connection, columns of ``table``); refuse a file without it."""
+    con = _connect(path)
+    try:
+        cols = _columns(con, table)
+        if not cols:
+            raise sqlite3.DatabaseError(f"no {table} table in {Path(path).name}")
+        yield con, cols
+    finally:
+        con.close()
 
 
 @_guarded
 def read_ios_db(path: str, *, tz: str | None = None) -> Iterator[Message]:
     """Yield messages from an iOS ``sms.db`` or macOS ``chat.db``."""
     zone = get_tz(tz)
-    con = _connect(path)
-    try:
-        cols = _columns(con, "message")
-        _require(cols, "message", path)
+    with _table(path, "message") as (con, cols):
         hcols = _columns(con, "handle")
         pick = [f"m.{c}" if c in cols else "NULL" for c in ("ROWID", "text", "attributedBody", "date", "is_from_me")]
         sender = "h.id" if "id" in hcols else "NULL"
@@ -141,18 +147,13 @@ def read_ios_db(path: str, *, tz: str | None = None) -> Iterator[Message]:
                 text = attributed_body_text(body)
             yield Message(path, number, text=text or "", sender=handle or "", timestamp=_apple_time(date, zone),
                           direction="sent" if from_me == 1 else "received")
-    finally:
-        con.close()
 
 
 @_guarded
 def read_android_db(path: str, *, tz: str | None = None) -> Iterator[Message]:
     """Yield messages from the ``sms`` table of an Android ``mmssms.db``."""
     zone = get_tz(tz)
-    con = _connect(path)
-    try:
-        cols = _columns(con, "sms")
-        _require(cols, "sms", path)
+    with _table(path, "sms") as (con, cols):
         pick = [c if c in cols else "NULL" for c in ("_id", "address", "date", "type", "body")]
         order = "ORDER BY _id" if "_id" in cols else ""
         number = 0
@@ -165,5 +166,3 @@ def read_android_db(path: str, *, tz: str | None = None) -> Iterator[Message]:
             direction = {1: "received", 2: "sent", 3: "draft", 4: "outbox", 5: "failed", 6: "queued"}.get(
                 int(kind) if str(kind).isdigit() else -1, str(kind or ""))
             yield Message(path, number, text=body or "", sender=address or "", timestamp=stamp, direction=direction)
-    finally:
-        con.close()
