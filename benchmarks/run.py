@@ -1,4 +1,4 @@
-"""Throughput, start-up and memory of ``dunning-nlp batch``, measured against bare ``jieba.lcut``.
+"""Throughput, start-up and memory of ``dunning-nlp batch``, measured against bare ``jieba.lcut(HMM=False)``.
 
 Usage (from the repository root, after ``bash scripts/setup.sh``)::
 
@@ -9,9 +9,10 @@ For each size N it writes two JSON Lines dumps of N messages: ``templated``
 (corpus texts with every digit re-drawn, so near-identical templates differ as
 real bank alerts do) and ``distinct`` (the same, each prefixed with a random
 name, so that no two messages share a normalised form and no cache helps),
-then reports in one run:
+then reports in one run, the ``distinct`` dump (the case no cache helps) first:
 
-* bare ``jieba.lcut`` throughput over the same bodies (dictionary already loaded);
+* bare ``jieba.lcut(body, HMM=False)`` throughput over the same bodies (dictionary already loaded): the
+  same segmenter settings the pipeline uses (it segments without the HMM), so the ratio is fair;
 * end-to-end ``dunning-nlp batch DUMP -o OUT.csv`` throughput (a fresh process:
   reading, normalising, classifying with evidence, writing) and the ratio of the two;
 * peak resident memory of the batch process (``ru_maxrss`` of that child only);
@@ -70,6 +71,19 @@ def make_dump(path: Path, n: int, seed: int = 0, distinct: bool = False) -> list
     return bodies
 
 
+def real_dump(path: Path, directory: Path) -> list[str]:
+    """Write a dump of the distinct texts of the labelled JSONL files in ``directory`` (real SMS, each once)."""
+    bodies = []
+    for f in sorted(directory.glob("*.jsonl")):
+        bodies += [json.loads(line)["text"] for line in f.open(encoding="utf-8") if line.strip()]
+    bodies = list(dict.fromkeys(bodies))
+    with open(path, "w", encoding="utf-8") as fh:
+        for i, body in enumerate(bodies):
+            fh.write(json.dumps({"address": "10086", "date": 1760000000000 + i * 60000, "body": body},
+                                ensure_ascii=False) + "\n")
+    return bodies
+
+
 def bare_jieba(bodies: list[str]) -> float:
     import jieba
 
@@ -77,7 +91,7 @@ def bare_jieba(bodies: list[str]) -> float:
     jieba.initialize()
     start = time.perf_counter()
     for body in bodies:
-        jieba.lcut(body)
+        jieba.lcut(body, HMM=False)  # as the pipeline segments (JiebaTokenizer.hmm is False)
     return len(bodies) / (time.perf_counter() - start)
 
 
@@ -120,15 +134,18 @@ def startup(backend: str) -> dict:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description="Benchmark dunning-nlp batch against bare jieba.lcut.")
+    parser = argparse.ArgumentParser(description="Benchmark dunning-nlp batch against bare jieba.lcut(HMM=False).")
     parser.add_argument("--n", type=int, action="append", help="dump size (repeatable; default 200000)")
     parser.add_argument("--jobs", type=int, action="append", help="worker processes to try (default 1 and 2)")
     parser.add_argument("--keep", action="store_true", help="keep the generated dumps")
-    parser.add_argument("--dump", action="append", choices=["templated", "distinct"],
-                        help="kinds of dump (default both): templated = corpus texts with digits re-drawn; "
+    parser.add_argument("--dump", action="append", choices=["distinct", "templated"],
+                        help="kinds of dump (default both, distinct first): templated = corpus texts with digits re-drawn; "
                              "distinct = each also prefixed with a random name, so no two normalise alike")
     parser.add_argument("--backend", action="append", choices=["jieba", "rjieba"],
                         help="tokenizer back-ends to run (default: jieba, plus rjieba when installed)")
+    parser.add_argument("--real", type=Path, metavar="DIR",
+                        help="also (and first) run on the distinct texts of the JSONL files in DIR, e.g. "
+                             "../shared/real-dev: real SMS, each once, so no cache helps")
     args = parser.parse_args(argv)
     sizes = args.n or [200_000]
     jobs = args.jobs or [1, 2]
@@ -136,12 +153,17 @@ def main(argv=None) -> int:
     result = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
               "startup": {b: startup(b) for b in backends}, "runs": []}
     print(f"start-up: {result['startup']}")
-    kinds = args.dump or ["templated", "distinct"]
+    kinds = args.dump or ["distinct", "templated"]  # the case no cache helps first
+    plan = ([("real", None)] if args.real else []) + [(kind, n) for kind in kinds for n in sizes]
     with tempfile.TemporaryDirectory() as tmp:
-        for n in sizes:
-            for kind in kinds:
+        for kind, n in plan:
+            if True:
                 dump = Path(tmp) / f"dump_{kind}_{n}.jsonl"
-                bodies = make_dump(dump, n, distinct=kind == "distinct")
+                if kind == "real":
+                    bodies = real_dump(dump, args.real)
+                    n = len(bodies)
+                else:
+                    bodies = make_dump(dump, n, distinct=kind == "distinct")
                 sample = bodies[: min(n, 100_000)]
                 bare = {"jieba": bare_jieba(sample), "rjieba": bare_rjieba(sample)}
                 del bodies, sample

@@ -127,6 +127,18 @@ def _card(rng: random.Random) -> str:
     return digits
 
 
+def _masked_card(rng: random.Random) -> str:
+    head = rng.choice(["6222", "6217", "6228", "622588", "6214", "4367", "5187"])
+    stars = "*" * rng.choice([4, 6, 8, 10])
+    return f"{head}{stars}{_digits(rng, 4)}"
+
+
+def _masked_id(rng: random.Random) -> str:
+    region = rng.choice(["110101", "310104", "440305", "330106", "510107", "420102", "3201", "4403"])
+    tail = _digits(rng, 3) + rng.choice(["X", str(rng.randint(0, 9))])
+    return f"{region}{'*' * (18 - len(region) - 4)}{tail}"
+
+
 def _name(rng: random.Random) -> str:
     s = rng.choice(SURNAMES)
     return rng.choice([f"{s}先生", f"{s}女士", f"{s}*{rng.choice(GIVEN)[-1]}", f"{s}{rng.choice(GIVEN)}",
@@ -152,7 +164,9 @@ def _url(rng: random.Random, bad: bool) -> str:
 
 def fill_slots(template: str, rng: random.Random, label: str) -> str:
     """Fill every ``{slot}`` in ``template`` with a value drawn from the pools."""
-    brands = FICTIONAL_BRANDS + (LAWFUL_BRANDS if label in ("reminder", "other") else [])
+    # Real lender names in every label: a name alone must not decide the label (the label of a synthetic
+    # message says nothing about the company named in it).
+    brands = FICTIONAL_BRANDS + LAWFUL_BRANDS
     if label == "other" and not _FINANCE_RE.search(template):
         brands = SERVICE_BRANDS  # a water bill is not signed by a lender
     brand = rng.choice(brands)
@@ -183,6 +197,8 @@ def fill_slots(template: str, rng: random.Random, label: str) -> str:
         "badurl": _url(rng, bad=True),
         "card": _card(rng),
         "card4": f"{rng.randint(0, 9999):04d}",
+        "mcard": _masked_card(rng),
+        "idmask": _masked_id(rng),
         "payee": rng.choice(SURNAMES) + rng.choice(GIVEN),
         "qq": _digits(rng, rng.randint(8, 10)),
         "wechat": rng.choice(["zx", "kf", "sh", "tc", "yq", "xf", "an"]) + rng.choice(["_", "", "-"]) + _digits(rng, rng.randint(3, 6)),
@@ -259,20 +275,40 @@ def _link_tail(text: str, rng: random.Random) -> str:
 
 
 def _sms_frame(text: str, rng: random.Random, label: str, hant: bool) -> str:
-    if label in ("harassment", "third_party") and rng.random() < 0.7:
-        # collectors' personal numbers rarely sign; vary punctuation instead
-        return text.replace("，", rng.choice(["，", ",", " ", "，"])).rstrip("。")
-    if not text.startswith("【") and (label != "other" or "【" in text) and rng.random() < 0.5:
-        pool = FICTIONAL_BRANDS + (LAWFUL_BRANDS if label in ("reminder", "other") else [])
+    """Add what real senders put around a message: a 【signature】, a call-to-action link, an opt-out footer.
+
+    Every label gets them (real collection and scam SMS carry signatures and 拒收请回复R footers too), at
+    rates that differ a little by sender: collectors' personal numbers sign less often than companies.
+    """
+    collector = label in ("harassment", "third_party")
+    chat = label == "other" and "【" not in text and not _FINANCE_RE.search(text) and len(text) < 40
+    if collector and rng.random() < 0.4:
+        text = text.replace("，", rng.choice(["，", ",", " ", "，"])).rstrip("。")
+    elif not chat and not text.startswith("【") and rng.random() < 0.6:
+        pool = FICTIONAL_BRANDS + LAWFUL_BRANDS + (AGENCIES if collector else [])
         if label == "other" and not _FINANCE_RE.search(text):
             pool = SERVICE_BRANDS
         brand = rng.choice(pool)
         text = f"【{brand}】{text}" if rng.random() < 0.7 else f"{text}【{brand}】"
-    if label in ("reminder", "other") and "【" in text and "http" not in text and rng.random() < 0.3:
+    if not chat and "http" not in text and rng.random() < (0.15 if collector else 0.3):
         text = _link_tail(text, rng)
-    if label in ("reminder", "other", "fraud") and "【" in text and rng.random() < 0.5:
+    if not chat and rng.random() < (0.45 if "【" in text else 0.15):
         text = f"{text}{rng.choice(SIGNS_HANT if hant else SIGNS_HANS)}"
     return text
+
+
+_PUNCT_RE = re.compile(r"[\s\W_]+")
+_DIGITS_RE = re.compile(r"\d")
+
+
+def _strip(text: str) -> str:
+    """Punctuation and spaces removed, as some carriers, forwarders and corpora deliver SMS."""
+    return _PUNCT_RE.sub("", text)
+
+
+def _mask_digits(text: str) -> str:
+    """Every digit written as x, as anonymised corpora publish SMS."""
+    return _DIGITS_RE.sub("x", text)
 
 
 # Sentences a sender adds around the core message; each hand-written here.
@@ -294,6 +330,12 @@ LONG_TAILS = {
 }
 
 
+def _long_tail(label: str, rng: random.Random) -> str:
+    """Two to four sentences of the label's long paragraph, in random order: long messages differ in their tails."""
+    sentences = [x for x in re.split(r"(?<=[。？！])", LONG_TAILS[label]) if x.strip()]
+    return "".join(rng.sample(sentences, min(len(sentences), rng.randint(2, 4))))
+
+
 def _touch(text: str, rng: random.Random, label: str) -> str:
     options = TOUCHES[label]
     if label == "other" and "【" not in text:  # personal chat gets no sender signature
@@ -307,9 +349,9 @@ def _touch(text: str, rng: random.Random, label: str) -> str:
 def render_variants(template: str, label: str, hant_base: bool, rng: random.Random, count: int):
     """Yield ``(text, origin, script)`` renderings of one base message."""
     yield fill_slots(template, rng, label), "handwritten", "hant" if hant_base else "hans"
-    kinds = ["frame", "traditional", "obfuscate", "typo", "plain", "long"]
+    kinds = ["frame", "traditional", "obfuscate", "typo", "plain", "long", "stripped", "masked"]
     for _ in range(count - 1):
-        kind = rng.choices(kinds, weights=[3, 2, 2, 1.5, 2, 1])[0]
+        kind = rng.choices(kinds, weights=[3, 2, 1.5, 1, 2, 1, 1.5, 1])[0]
         text = fill_slots(template, rng, label)
         if kind != "plain" and rng.random() < 0.35:
             text = fill_slots(_touch(text, rng, label), rng, label)
@@ -325,8 +367,12 @@ def render_variants(template: str, label: str, hant_base: bool, rng: random.Rand
             text = _typo(text, rng)
         elif kind == "plain":
             text = fill_slots(_touch(text, rng, label), rng, label)
+        elif kind == "stripped":
+            text = _strip(_sms_frame(text, rng, label, hant) if rng.random() < 0.5 else text) or text
+        elif kind == "masked":
+            text = _mask_digits(_sms_frame(text, rng, label, hant) if rng.random() < 0.5 else text)
         elif kind == "long":
-            text = text.rstrip("。") + "。" + fill_slots(LONG_TAILS[label], rng, label)
+            text = text.rstrip("。") + "。" + fill_slots(_long_tail(label, rng), rng, label)
             if hant_base:
                 text = _to_traditional(text, rng)
         yield text, f"generator:{kind}", "hant" if hant else "hans"
@@ -355,12 +401,27 @@ def split_of(group: str) -> str:
     return "test" if h / 0xFFFFFFFF < TEST_SHARE else "train"
 
 
+def base_files(label: str) -> list[Path]:
+    """``base/<label>.txt`` and the topic files ``base/<label>-<topic>.txt`` of one label, in a fixed order."""
+    return [BASE_DIR / f"{label}.txt"] + sorted(BASE_DIR.glob(f"{label}-*.txt"))
+
+
+def group_of(label: str, template: str) -> str:
+    """A base message's group: its label and a hash of its text (stable when lines move or files grow)."""
+    return f"{label}:{hashlib.sha256(template.encode('utf-8')).hexdigest()[:12]}"
+
+
 def build(seed: int = 20261122) -> list[dict]:
     records: list[dict] = []
     seen: set[str] = set()
+    groups: set[str] = set()
     for label in LABELS:
-        for line_no, template, secondary, hant in read_bases(BASE_DIR / f"{label}.txt"):
-            group = f"{label}:{line_no:04d}"
+        bases = [base for path in base_files(label) for base in read_bases(path)]
+        for _, template, secondary, hant in bases:
+            group = group_of(label, template)
+            if group in groups:  # the same base written twice: render it once
+                continue
+            groups.add(group)
             rng = random.Random(f"{seed}:{group}")
             for k, (text, origin, script) in enumerate(render_variants(template, label, hant, rng, VARIANTS_PER_BASE)):
                 if text in seen:

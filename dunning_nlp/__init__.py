@@ -28,6 +28,7 @@ from .errors import (ColumnError, DataError, DunningNLPError, InputError, InputF
 from .labels import LABELS, Label
 from .model import Classifier, Evidence, Prediction
 from .normalise import normalize_text
+from .prior import PriorSpec
 from .tokenise import JiebaTokenizer, tokenize
 
 __all__ = [
@@ -59,7 +60,7 @@ _default: Classifier | None = None
 _default_lock = threading.Lock()
 
 
-def load(path: str | Path | None = None) -> Classifier:
+def load(path: str | Path | None = None, *, prior: PriorSpec = None) -> Classifier:
     """Load a classifier.
 
     Parameters
@@ -79,7 +80,7 @@ def load(path: str | Path | None = None) -> Classifier:
     from .persistence import load_compiled
 
     model, manifest = load_compiled(path)
-    return Classifier(model, manifest)
+    return Classifier(model, manifest, prior=prior)
 
 
 def classify(text: str) -> Prediction:

@@ -26,6 +26,7 @@ from typing import Iterable, Iterator, TextIO
 
 from ._files import atomic_writer
 from .labels import LABELS
+from .prior import PriorSpec
 from .readers import Message
 from .redact import redact
 
@@ -114,11 +115,9 @@ def _process(classifier, chunk: list[Message], redacted: bool, fmt: str | None):
 _worker_classifier = None
 
 
-def _worker_init(model_path: str | None) -> None:
+def _worker_init(classifier) -> None:
     global _worker_classifier
-    from . import load
-
-    _worker_classifier = load(model_path)
+    _worker_classifier = classifier
 
 
 def _worker_run(args: tuple[list[Message], bool, str | None]):
@@ -135,20 +134,24 @@ def _chunks(messages: Iterable[Message], size: int) -> Iterator[list[Message]]:
         yield chunk
 
 
-def _run(messages, classifier, model_path, redacted, jobs, chunk_size, fmt):
-    """Yield one :func:`_process` result per chunk, in input order, in this process or in ``jobs`` workers."""
-    if jobs <= 1:
-        if classifier is None:
-            from . import load
+def _run(messages, classifier, model_path, prior, redacted, jobs, chunk_size, fmt):
+    """Yield one :func:`_process` result per chunk, in input order, in this process or in ``jobs`` workers.
 
-            classifier = load(model_path)
+    Workers use the same classifier as this process (inherited at fork, pickled otherwise): the one given,
+    or the one loaded here from ``model_path`` with ``prior``.
+    """
+    if classifier is None:
+        from . import load
+
+        classifier = load(model_path, prior=prior)
+    if jobs <= 1:
         for chunk in _chunks(messages, chunk_size):
             yield _process(classifier, chunk, redacted, fmt)
         return
     import multiprocessing as mp
 
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with ctx.Pool(jobs, initializer=_worker_init, initargs=(model_path,)) as pool:
+    with ctx.Pool(jobs, initializer=_worker_init, initargs=(classifier,)) as pool:
         # A bounded window of chunks in flight: Pool.imap would read the whole input ahead into memory.
         pending: deque = deque()
         for chunk in _chunks(messages, chunk_size):
@@ -160,7 +163,8 @@ def _run(messages, classifier, model_path, redacted, jobs, chunk_size, fmt):
 
 
 def classify_messages(messages: Iterable[Message], classifier=None, *, model_path: str | None = None,
-                      redacted: bool = False, jobs: int = 1, chunk_size: int = CHUNK) -> Iterator[dict]:
+                      prior: PriorSpec = None, redacted: bool = False, jobs: int = 1,
+                      chunk_size: int = CHUNK) -> Iterator[dict]:
     """Yield one output row per message, in input order.
 
     Parameters
@@ -168,26 +172,27 @@ def classify_messages(messages: Iterable[Message], classifier=None, *, model_pat
     messages : iterable of Message
         Usually :func:`dunning_nlp.readers.read_inputs`.
     classifier : Classifier, optional
-        Used when ``jobs == 1``; loaded from ``model_path`` (or the bundled
-        model) when omitted.
+        The classifier, in this process and in every worker; loaded from
+        ``model_path`` (or the bundled model) with ``prior`` when omitted.
     redacted : bool
         Mask phone, ID and card numbers in every written text field.
     jobs : int
-        Worker processes; each loads the model once.
+        Worker processes; each receives the classifier once.
     """
-    for rows in _run(messages, classifier, model_path, redacted, jobs, chunk_size, None):
+    for rows in _run(messages, classifier, model_path, prior, redacted, jobs, chunk_size, None):
         yield from rows
 
 
-def classify_rendered(messages: Iterable[Message], fmt: str, *, model_path: str | None = None, redacted: bool = False,
-                      jobs: int = 1, chunk_size: int = CHUNK) -> Iterator[tuple[list[dict], str]]:
+def classify_rendered(messages: Iterable[Message], fmt: str, *, model_path: str | None = None,
+                      prior: PriorSpec = None, redacted: bool = False, jobs: int = 1,
+                      chunk_size: int = CHUNK) -> Iterator[tuple[list[dict], str]]:
     """Like :func:`classify_messages`, but yield per chunk ``(brief rows, rendered text)``.
 
     Formatting happens where the chunk is classified, so with ``jobs > 1``
     the parent only writes text; ``brief`` keeps ``label``, ``sender`` and
     ``error`` for the summary.
     """
-    yield from _run(messages, None, model_path, redacted, jobs, chunk_size, fmt)
+    yield from _run(messages, None, model_path, prior, redacted, jobs, chunk_size, fmt)
 
 
 class RowWriter:

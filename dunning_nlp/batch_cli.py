@@ -38,6 +38,14 @@ def add_input_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tz", default=None, help="time zone for timestamps without one (default: Asia/Shanghai)")
     p.add_argument("--redact", action="store_true", help="mask phone, ID and bank-card numbers in the output")
     p.add_argument("--model", help="model to use (default: the bundled model)")
+    add_prior_argument(p)
+
+
+def add_prior_argument(p) -> None:
+    """``--prior``: the class prior of the messages (see dunning_nlp.prior)."""
+    p.add_argument("--prior", default=None, metavar="P",
+                   help="share of messages that are not about a debt, between 0 and 1 (default: the model's "
+                        "phone-dump prior, 0.75), or 'train' for the training mix")
 
 
 class _Progress:
@@ -95,7 +103,8 @@ def run_batch_command(args, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     progress = _Progress(err)
     with RowWriter(args.output, fmt, stdout=out) as writer:
         if first is not None:
-            chunks = classify_rendered(_chain(first, stream), fmt, model_path=args.model, redacted=args.redact,
+            chunks = classify_rendered(_chain(first, stream), fmt, model_path=args.model, prior=args.prior,
+                                       redacted=args.redact,
                                        jobs=args.jobs)
             for brief, text in chunks:
                 writer.write_text(text)

@@ -15,6 +15,7 @@ import sys
 from typing import Sequence, TextIO
 
 from ._version import __version__
+from .batch_cli import add_batch_parser, add_prior_argument
 from .errors import DunningNLPError
 from .labels import LABELS
 
@@ -39,11 +40,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("texts", nargs="+", metavar="TEXT", help="message text, or - to read one message per line from stdin")
     p.add_argument("--model", help="model .npz / .joblib / .json / directory (default: the bundled model)")
     p.add_argument("--json", action="store_true", help="print one JSON object per message")
+    add_prior_argument(p)
 
-    p = sub.add_parser("evaluate", help="score a model on the held-out split of the corpus",
-                       description="Print per-label precision/recall/F1 on held-out groups, plain and obfuscated.")
+    p = sub.add_parser("evaluate", help="score a model on the held-out split of the corpus, or on real SMS",
+                       description="Print per-label precision/recall/F1 on held-out groups, plain and obfuscated; "
+                                   "with --real DIR, false-alarm rates and scam recall on every labelled JSONL file "
+                                   "in DIR, per file and per source category.")
     p.add_argument("--model", help="model to evaluate (default: the bundled model)")
     p.add_argument("--data", nargs="+", help="labelled JSONL/CSV files (default: data/corpus.jsonl)")
+    p.add_argument("--real", metavar="DIR", help="folder of labelled JSONL files of real SMS (text, label, "
+                                                 "optional corpus_label) to measure instead of the corpus")
+    add_prior_argument(p)
     p.add_argument("--seed", type=int, default=0, help="seed of the obfuscated copy")
     p.add_argument("--json", action="store_true", help="print the metrics as JSON")
     p.add_argument("--check", action="store_true",
@@ -63,7 +70,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="models", help="output directory (default: models)")
     p.add_argument("--name", default="default", help="model name: writes NAME.npz, NAME.joblib and NAME.json")
 
-    from .batch_cli import add_batch_parser
     from .report_cli import add_report_parser
 
     add_batch_parser(sub)
@@ -93,7 +99,7 @@ def _cmd_classify(args, stdin: TextIO, out: TextIO) -> int:
             texts.extend(line.rstrip("\r\n") for line in stdin if line.strip())
         else:
             texts.append(t)
-    classifier = load(args.model)
+    classifier = load(args.model, prior=args.prior)
     for pred in classifier.predict(texts):
         _print_prediction(pred, out, args.json)
     return 0
@@ -130,9 +136,16 @@ def _meets_targets(metrics: dict) -> list[str]:
 
 
 def _cmd_evaluate(args, out: TextIO, err: TextIO) -> int:
+    if args.real:
+        from . import load
+        from .realeval import evaluate_real, format_real
+
+        result = evaluate_real(load(args.model, prior=args.prior), args.real)
+        out.write((json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_real(result)) + "\n")
+        return 0
     from .training import run_evaluation
 
-    result = run_evaluation(args.model, args.data, seed=args.seed)
+    result = run_evaluation(args.model, args.data, seed=args.seed, prior=args.prior)
     metrics = result["metrics"]
     out.write((json.dumps(metrics, ensure_ascii=False, indent=2) if args.json else format_metrics(metrics)) + "\n")
     if args.check:

@@ -171,7 +171,7 @@ class CompiledModel:
 
     def __init__(self, *, normaliser: dict[str, bool], tokenizer: dict[str, Any], blocks: list[_TextBlock],
                  signal_weight: float, weights: np.ndarray, intercepts: np.ndarray, calibration: np.ndarray,
-                 response: str):
+                 response: str, class_prior: Sequence[float] | None = None):
         self.normaliser = dict(normaliser)
         self.tokenizer = JiebaTokenizer(**tokenizer)
         self.blocks = blocks
@@ -182,6 +182,8 @@ class CompiledModel:
         self.intercepts = np.asarray(intercepts, dtype=np.float64)  # (folds, classes)
         self.calibration = np.asarray(calibration, dtype=np.float64)  # (2, folds, classes): sigmoid a, b
         self.response = response  # "decision" (linear score) or "softmax" (naive Bayes probabilities)
+        # Share of each label in the training data (LABELS order): the prior the calibration learned.
+        self.class_prior = None if class_prior is None else np.asarray(class_prior, dtype=np.float64)
         self.n_folds, self.n_classes = self.intercepts.shape
         if self.weights.shape != (self.n_features, self.n_folds * self.n_classes) or self.n_classes != len(LABELS):
             raise ModelIntegrityError(f"compiled model arrays do not fit together: weights {self.weights.shape}, "
@@ -286,6 +288,7 @@ class CompiledModel:
             "tokenizer": vars(self.tokenizer),
             "signal_weight": self.signal_weight,
             "response": self.response,
+            "class_prior": None if self.class_prior is None else self.class_prior.tolist(),
             "blocks": [{"name": b.name, "analyzer": b.analyzer, "ngram_range": list(b.ngram_range),
                         "lowercase": b.lowercase, "sublinear_tf": b.sublinear_tf, "l2": b.l2,
                         "idf": b.idf is not None} for b in self.blocks],
@@ -326,11 +329,15 @@ class CompiledModel:
             offset += len(terms)
         return cls(normaliser=config["normaliser"], tokenizer=config["tokenizer"], blocks=blocks,
                    signal_weight=config["signal_weight"], weights=arrays["weights"], intercepts=arrays["intercepts"],
-                   calibration=arrays["calibration"], response=config["response"])
+                   calibration=arrays["calibration"], response=config["response"],
+                   class_prior=config.get("class_prior"))
 
 
-def compile_pipeline(pipeline) -> CompiledModel:
+def compile_pipeline(pipeline, class_prior: Any = None) -> CompiledModel:
     """Turn a fitted ``normalise → features → clf`` pipeline into a :class:`CompiledModel`.
+
+    ``class_prior`` (a mapping label → share, or a sequence in :data:`LABELS` order) is the training
+    data's class mix, recorded so that scores can be shifted to a deployment prior.
 
     Supported: the features made by :func:`dunning_nlp.features.build_features` (any n-gram ranges,
     ``min_df``, ``max_features`` or signal weight) and a sigmoid ``CalibratedClassifierCV`` over a linear
@@ -344,7 +351,8 @@ def compile_pipeline(pipeline) -> CompiledModel:
     if set(steps) != {"normalise", "features", "clf"}:
         raise InputError(f"cannot compile a pipeline with steps {list(steps)}; expected normalise, features, clf")
     norm = steps["normalise"]
-    normaliser = {k: bool(getattr(norm, k)) for k in ("traditional", "deobfuscate", "placeholders")}
+    # A pipeline pickled before ``compact`` existed has no such attribute: it normalised without it.
+    normaliser = {k: bool(getattr(norm, k, False)) for k in ("traditional", "deobfuscate", "placeholders", "compact")}
     blocks, tokenizer, signal_weight, offset = [], None, None, 0
     for name, est in steps["features"].transformer_list:
         if name == "signals":
@@ -400,7 +408,8 @@ def compile_pipeline(pipeline) -> CompiledModel:
             calibration[:, f, j] = (calibrator.a_, calibrator.b_)
     return CompiledModel(normaliser=normaliser, tokenizer=tokenizer, blocks=blocks, signal_weight=signal_weight,
                          weights=weights.reshape(n_features, -1), intercepts=intercepts, calibration=calibration,
-                         response="softmax" if is_nb[0] else "decision")
+                         response="softmax" if is_nb[0] else "decision",
+                         class_prior=[class_prior[lab] for lab in LABELS] if isinstance(class_prior, dict) else class_prior)
 
 
 def _check_vectorizer(name: str, est) -> None:

@@ -18,10 +18,12 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .compiled import CompiledModel, compile_pipeline
+from .compiled import CompiledModel, FeatureRows, compile_pipeline
 from .errors import InputError
+from .evidence import readable_term
+from .gate import GATE_SIGNAL, apply_gate
 from .labels import LABELS
-from .normalise import PLACEHOLDER_RE
+from .prior import PriorSpec, resolve_prior, shift_prior
 from .signals import SIGNALS
 from .tokenise import resolve_backend
 
@@ -97,6 +99,13 @@ class Classifier:
         The model's manifest (versions, metrics), kept for reports.
     n_evidence : int, default=6
         How many evidence items to attach to each prediction.
+    prior : None, "train", float or mapping, default=None
+        Class prior of the traffic being classified (:mod:`dunning_nlp.prior`):
+        ``None`` uses :data:`~dunning_nlp.prior.DEFAULT_PRIOR` (mostly
+        ``other``, as a real phone dump), ``"train"`` keeps the training mix,
+        a float is the share of ``other``, a mapping gives every label.
+        Scores are the calibrated probabilities re-weighted to this prior,
+        then passed through the debt-context gate (:mod:`dunning_nlp.gate`).
 
     Attributes
     ----------
@@ -117,15 +126,19 @@ class Classifier:
     #: An entry with its evidence takes about 2 KB, so the cache stays near 30 MB.
     cache_size = 16384
 
-    def __init__(self, model: Any, manifest: Mapping | None = None, n_evidence: int = 6):
+    def __init__(self, model: Any, manifest: Mapping | None = None, n_evidence: int = 6, prior: PriorSpec = None):
+        self.manifest = dict(manifest or {})
         if isinstance(model, CompiledModel):
             self.pipeline = None
         else:
             self.pipeline = model
-            model = compile_pipeline(model)
+            model = compile_pipeline(model, class_prior=self.manifest.get("class_prior"))
         self.model: CompiledModel = model
-        self.manifest = dict(manifest or {})
         self.n_evidence = n_evidence
+        self.prior = prior
+        # A model without a recorded training prior (older files) cannot be re-weighted; the gate still applies.
+        self._target_prior = resolve_prior(prior) if model.class_prior is not None else None
+        self._debt_column = model.signal_offset + [s.name for s in SIGNALS].index(GATE_SIGNAL)
         self._cache: dict[tuple[str, bool, str], tuple[str, dict, tuple, tuple]] = {}
         self._cache_lock = threading.Lock()
 
@@ -138,7 +151,19 @@ class Classifier:
         texts = _as_texts(texts)
         if not texts:
             return np.zeros((0, len(LABELS)))
-        return self.model.predict_proba(texts)
+        rows = self.model.transform(self.model.normalise(texts))
+        return self._scores(rows)
+
+    def _scores(self, rows: FeatureRows) -> np.ndarray:
+        """Calibrated probabilities of feature rows, shifted to the deployment prior and gated."""
+        proba = self.model.predict_proba_rows(rows)
+        if self._target_prior is not None:
+            proba = shift_prior(proba, self.model.class_prior, self._target_prior)
+        n = len(rows.indptr) - 1
+        debt_docs = np.repeat(np.arange(n), np.diff(rows.indptr))[rows.indices == self._debt_column]
+        has_debt = np.zeros(n, dtype=bool)
+        has_debt[debt_docs] = True
+        return apply_gate(proba, has_debt)
 
     def predict(self, texts: Iterable[str], *, evidence: bool = True) -> list[Prediction]:
         """Classify many texts at once (faster than one at a time).
@@ -167,7 +192,7 @@ class Classifier:
                 known[form] = hit
         if forms:
             rows = self.model.transform(forms)
-            proba = self.model.predict_proba_rows(rows)
+            proba = self._scores(rows)
             offset = self.model.signal_offset
             for i, form in enumerate(forms):
                 row = proba[i]
@@ -219,9 +244,8 @@ class Classifier:
                 signal = _SIGNAL_BY_NAME[name.split(":", 1)[1]]
                 items.append(Evidence("signal", signal.name, float(contrib[k]), signal.description, signal.rule))
                 continue
-            value = name.strip()
-            # Single characters and function words ("你", "就") explain nothing to a reader.
-            if len(PLACEHOLDER_RE.sub("#", value).replace(" ", "")) < 2 or any(value in s for s in seen):
+            value = readable_term(name)
+            if value is None or any(value in s for s in seen):
                 continue
             seen.append(value)
             items.append(Evidence("word" if block == "words" else "chars", value, float(contrib[k])))
@@ -229,7 +253,7 @@ class Classifier:
 
     def __repr__(self) -> str:
         family = self.manifest.get("family", "?")
-        return f"Classifier(family={family!r}, labels={list(LABELS)})"
+        return f"Classifier(family={family!r}, labels={list(LABELS)}, prior={self.prior!r})"
 
 
 def _secondary(label: str, scores: Mapping[str, float], signals: Iterable[str]) -> tuple[str, ...]:

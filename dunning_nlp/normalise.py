@@ -9,6 +9,14 @@ bank cards, ID numbers, verification codes, other numbers) by placeholder
 tokens such as ``⟪URL⟫``, so that a model learns "there is a link" rather than
 one particular link.
 
+Anonymised text is read too: digits masked as ``x`` (``x月x日``, ``尾号xxxx``,
+as in widely shared SMS corpora) count as digits, and the placeholder words
+that anonymisation tools write (``DIGIT``, ``CELLPHONE``, ``URL``, ``NAME`` …)
+become the entity they hide, so that a masked message looks like the message
+it was and not like something else.  With ``compact=True`` (what the model
+uses) each placeholder is a single private-use character, so that character
+n-grams never run over placeholder names (``card`` in ``⟪CARD⟫``).
+
 The function is pure, idempotent (``f(f(x)) == f(x)``) and never raises on
 a ``str``.  :class:`dunning_nlp.transformers.TextNormalizer` wraps it as a
 stateless scikit-learn transformer; this module itself does not import
@@ -26,6 +34,8 @@ from functools import lru_cache
 __all__ = [
     "PLACEHOLDERS",
     "PLACEHOLDER_RE",
+    "COMPACT",
+    "expand_placeholders",
     "normalize_text",
     "has_traditional",
 ]
@@ -38,14 +48,21 @@ PLACEHOLDERS: dict[str, str] = {
     "PHONE": "⟪PHONE⟫",  # personal mobile or unknown number
     "HOTLINE": "⟪HOTLINE⟫",  # 95xxx / 400 / 800 service numbers
     "IDNO": "⟪IDNO⟫",
-    "CARD": "⟪CARD⟫",
+    "CARD": "⟪CARD⟫",  # a full card or account number (someone gives out an account)
+    "MCARD": "⟪MCARD⟫",  # a masked card number (a bank refers to the reader's own card)
     "AMOUNT": "⟪AMOUNT⟫",
     "DATE": "⟪DATE⟫",
     "TIME": "⟪TIME⟫",
     "CODE": "⟪CODE⟫",
     "NUM": "⟪NUM⟫",
 }
-PLACEHOLDER_RE = re.compile("⟪[A-Z]+⟫")
+#: One private-use character per placeholder (``compact=True``), in :data:`PLACEHOLDERS` order.
+COMPACT: dict[str, str] = {token: chr(0xE010 + i) for i, token in enumerate(PLACEHOLDERS.values())}
+#: Matches a placeholder in either form.
+PLACEHOLDER_RE = re.compile("⟪[A-Z]+⟫|[\ue010-\ue01f]")
+_COMPACT_RE = re.compile("|".join(map(re.escape, COMPACT)))
+_EXPAND = {v: k for k, v in COMPACT.items()}
+_EXPAND_RE = re.compile("[\ue010-\ue01f]")
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Characters deleted outright: zero-width, bidi controls, BOM, soft hyphen,
@@ -68,10 +85,12 @@ _URL_RE = re.compile(
     re.IGNORECASE,
 )
 _ID_RE = re.compile(r"(?<![0-9])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01])\d{3}[0-9Xx](?![0-9])")
-_ID_MASKED_RE = re.compile(r"(?<![0-9])\d{3,6}\*{4,12}\d{2,4}[0-9Xx]?(?![0-9*])")
+# A number with a run of * inside: a masked ID (15 or 18 characters, or after 身份证/证件) or a masked card.
+_MASKED_RE = re.compile(r"(?<![0-9*])\d{1,6}\*{3,14}\d{1,4}[0-9Xx]?(?![0-9*])")
+_ID_CONTEXT_RE = re.compile(r"身份证|证件|身份号|id", re.IGNORECASE)
+_CARD_CONTEXT_RE = re.compile(r"卡|账号|帐号|账户|帐户")
 _CARD_RE = re.compile(
-    r"(?<![0-9])(?:\d{4}[ -]){3,4}\d{1,4}(?![0-9])|(?<![0-9])(?:62|4\d|5[1-5]|3[47])\d{14,17}(?![0-9])"
-    r"|(?<![0-9])\d{4,6}\*{4,10}\d{4}(?![0-9])"
+    r"(?<![0-9])\d{4,6}(?:[ \-._~]{1,3}\d{3,7}){2,4}(?![0-9])|(?<![0-9])\d{16,19}(?![0-9])"
 )
 _HOTLINE_RE = re.compile(
     r"(?<![0-9])(?:95\d{3,4}(?:-\d)?|(?:400|800)[- ]?\d{3}[- ]?\d{4}|0800[- ]?\d{3}[- ]?\d{3}|1010\d{4}|1[02]3[0-9]{2}|1[12]0|96110|12381|12378|12315|12321|12345)(?![0-9])"
@@ -104,6 +123,40 @@ _SUSPICIOUS_TLDS = frozenset("top xyz cc vip icu site club tk shop online fun wa
 _HOST_RE = re.compile(r"^(?:[a-z]+://)?([^/?#:]+)", re.IGNORECASE)
 
 
+_MASKED_PHONE_RE = re.compile(r"1[3-9]\d\*{4}\d{4}")
+
+
+def _masked_token(match: re.Match[str]) -> str:
+    if _MASKED_PHONE_RE.fullmatch(match.group(0)):
+        return PLACEHOLDERS["PHONE"]
+    before = match.string[max(0, match.start() - 8):match.start()]
+    if _ID_CONTEXT_RE.search(before):
+        return PLACEHOLDERS["IDNO"]
+    if len(match.group(0)) in (15, 18) and not _CARD_CONTEXT_RE.search(before):
+        return PLACEHOLDERS["IDNO"]
+    return PLACEHOLDERS["MCARD"]
+
+
+# Digits masked as x in anonymised corpora (x月x日, 尾号xxxx, 1xxxxxxxxxx): an x that touches no other
+# Latin letter.  They become a digit so that the entity rules see the number they hide.
+_XMASK_RE = re.compile(r"(?<![A-Za-z])[xX×]+(?![A-Za-z])")
+_XMASK_DIGIT = "5"
+# Placeholder words written by anonymisation tools, alone or run together (CELLPHONEWECHAT).
+_ANON_WORDS = {"DIGIT": "5", "CELLPHONE": " 13555555555 ", "PHONE": " 13555555555 ", "URL": " ⟪URL⟫ ",
+               "HOTLINE": " 95555 ", "WECHAT": "微信", "QQ": "QQ", "NAME": "", "PLACE": "", "BANK": "银行"}
+_ANON_RE = re.compile(r"(?<![A-Za-z⟪])((?:DIGIT|CELLPHONE|PHONE|URL|HOTLINE|WECHAT|QQ|NAME|PLACE|BANK)+)(?![A-Z⟫])")
+_ANON_SPLIT_RE = re.compile("DIGIT|CELLPHONE|PHONE|URL|HOTLINE|WECHAT|QQ|NAME|PLACE|BANK")
+
+
+def _unmask(text: str) -> str:
+    """Read anonymisation marks as what they hide (see the module docstring)."""
+    if "x" in text or "X" in text or "×" in text:
+        text = _XMASK_RE.sub(lambda m: _XMASK_DIGIT * len(m.group(0)), text)
+    if _ANON_SPLIT_RE.search(text):
+        text = _ANON_RE.sub(lambda m: "".join(_ANON_WORDS[w] for w in _ANON_SPLIT_RE.findall(m.group(1))), text)
+    return text
+
+
 def _url_token(match: re.Match[str]) -> str:
     host = _HOST_RE.match(match.group(0))
     host = host.group(1).lower() if host else ""
@@ -116,10 +169,10 @@ def _url_token(match: re.Match[str]) -> str:
 _ENTITY_RULES: tuple[tuple[re.Pattern[str], object], ...] = (
     (_URL_RE, _url_token),
     (_ID_RE, PLACEHOLDERS["IDNO"]),
+    (_MASKED_RE, _masked_token),
     (_CARD_RE, PLACEHOLDERS["CARD"]),
     (_HOTLINE_RE, PLACEHOLDERS["HOTLINE"]),
     (_PHONE_RE, PLACEHOLDERS["PHONE"]),
-    (_ID_MASKED_RE, PLACEHOLDERS["IDNO"]),
     (_AMOUNT_RE, PLACEHOLDERS["AMOUNT"]),
     (_DATE_RE, PLACEHOLDERS["DATE"]),
     (_TIME_RE, PLACEHOLDERS["TIME"]),
@@ -204,7 +257,7 @@ def _replace_codes(text: str) -> str:
     return _CODE_AFTER_RE.sub(lambda m: code + m.group(2), text)
 
 
-def _normalize_once(text: str, traditional: bool, deobfuscate: bool, placeholders: bool) -> str:
+def _normalize_once(text: str, traditional: bool, deobfuscate: bool, placeholders: bool, compact: bool) -> str:
     # Lone surrogates (from broken UTF-16) cannot be encoded anywhere: drop them.
     if _SURROGATE_RE.search(text):
         text = _SURROGATE_RE.sub("", text)
@@ -219,6 +272,7 @@ def _normalize_once(text: str, traditional: bool, deobfuscate: bool, placeholder
     if deobfuscate:
         text = _SPLIT_RE.sub("", text)
     if placeholders:
+        text = _unmask(text)
         if _DIGIT_RE.search(text):
             text = _replace_codes(text)
             for pattern, token in _ENTITY_RULES:
@@ -228,11 +282,22 @@ def _normalize_once(text: str, traditional: bool, deobfuscate: bool, placeholder
             text = _URL_RE.sub(_url_token, text)
     text = _SPACE_RE.sub(" ", text)
     text = _BLANK_LINES_RE.sub("\n", text)
+    if compact and placeholders:
+        text = _COMPACT_RE.sub(lambda m: COMPACT[m.group(0)], text)
     return text.strip()
 
 
+def expand_placeholders(text: str) -> str:
+    """Write compact placeholders (private-use characters) in their readable ``⟪NAME⟫`` form.
+
+    >>> expand_placeholders(normalize_text("请还款 http://a.cn/x", compact=True))
+    '请还款 ⟪URL⟫'
+    """
+    return _EXPAND_RE.sub(lambda m: _EXPAND[m.group(0)], text)
+
+
 def normalize_text(text: str, *, traditional: bool = True, deobfuscate: bool = True,
-                   placeholders: bool = True) -> str:
+                   placeholders: bool = True, compact: bool = False) -> str:
     """Return the canonical form of one message.
 
     Parameters
@@ -247,7 +312,13 @@ def normalize_text(text: str, *, traditional: bool = True, deobfuscate: bool = T
         Remove spaces and symbols inserted between Chinese characters
         (``逾 期`` → ``逾期``).
     placeholders : bool, default=True
-        Replace links, numbers, amounts, dates and codes by placeholder tokens.
+        Replace links, numbers, amounts, dates and codes by placeholder tokens,
+        and read anonymisation marks (``x`` for digits, ``DIGIT``, ``URL`` …)
+        as the entities they hide.
+    compact : bool, default=False
+        Write each placeholder as one private-use character (see
+        :data:`COMPACT`) instead of ``⟪NAME⟫``; :func:`expand_placeholders`
+        turns them back.
 
     Returns
     -------
@@ -263,10 +334,10 @@ def normalize_text(text: str, *, traditional: bool = True, deobfuscate: bool = T
         raise TypeError(f"normalize_text() expects str, got {type(text).__name__}")
     # One pass is idempotent: every step's output is a fixed point of the
     # steps before it (tests/test_normalise.py checks this property).
-    return _cached(text, bool(traditional), bool(deobfuscate), bool(placeholders))
+    return _cached(text, bool(traditional), bool(deobfuscate), bool(placeholders), bool(compact))
 
 
 @lru_cache(maxsize=65536)
-def _cached(text: str, traditional: bool, deobfuscate: bool, placeholders: bool) -> str:
+def _cached(text: str, traditional: bool, deobfuscate: bool, placeholders: bool, compact: bool = False) -> str:
     """:func:`normalize_text` with a bounded cache: SMS dumps repeat messages verbatim."""
-    return _normalize_once(text, traditional, deobfuscate, placeholders)
+    return _normalize_once(text, traditional, deobfuscate, placeholders, compact)

@@ -73,7 +73,8 @@ def save_model(pipeline: Any, directory: Path | str, name: str = DEFAULT_MODEL_N
 
     from .compiled import compile_pipeline
 
-    compiled = compile_pipeline(pipeline)  # before writing anything: refuses what it cannot reproduce
+    # Before writing anything: refuses what it cannot reproduce.
+    compiled = compile_pipeline(pipeline, class_prior=dict(extra or {}).get("class_prior"))
     directory = Path(directory)
     model_path = directory / f"{name}.joblib"
     compiled_path = directory / f"{name}.npz"
@@ -164,11 +165,13 @@ def load_compiled(path: Path | str | None = None) -> tuple[Any, dict]:
     ``path`` may name the model's ``.npz``, ``.joblib`` or ``.json`` file or a
     directory holding the default model; ``None`` loads the bundled model.
     Only jieba's version is checked: the compiled form does not depend on
-    scikit-learn.  A model saved before compiled files existed (no
-    ``compiled_sha256`` in its manifest) is loaded through :func:`load_model`
-    and compiled in memory (which needs scikit-learn).
+    scikit-learn.  Nothing is ever unpickled here: a manifest without
+    ``compiled_sha256`` (a model saved before compiled files existed) is
+    refused, since falling back to the ``.joblib`` would let a file beside the
+    model run code.  Re-save such a model with :func:`save_model` after
+    loading it explicitly with :func:`load_model`.
     """
-    from .compiled import CompiledModel, compile_pipeline
+    from .compiled import CompiledModel
 
     if path is None:
         with as_file(files("dunning_nlp.models")) as directory:
@@ -178,8 +181,9 @@ def load_compiled(path: Path | str | None = None) -> tuple[Any, dict]:
     model_path, _ = _resolve(Path(path))
     manifest = read_manifest(model_path)
     if "compiled_sha256" not in manifest:
-        pipeline, manifest = load_model(model_path)
-        return compile_pipeline(pipeline), manifest
+        raise ModelIntegrityError(f"{model_path}: the manifest names no compiled model (.npz); loading would mean "
+                                  f"unpickling the .joblib, which can run code. If you trust the file, re-save it: "
+                                  f"persistence.save_model(*persistence.load_model(path)[:1], directory) — or {_RETRAIN}")
     # Like the .joblib, the .npz is found by name beside the manifest: renamed models keep working.
     compiled_path = model_path.with_suffix(".npz")
     check_manifest(manifest, compiled_path, hash_key="compiled_sha256", libraries=("jieba",))

@@ -51,7 +51,7 @@ def run_report_command(args, stdin: TextIO, out: TextIO, err: TextIO) -> int:
         raise InputError(f"no supported files in {', '.join(args.inputs)}")
     from . import load
 
-    classifier = load(args.model)
+    classifier = load(args.model, prior=args.prior)
     rows = list(classify_messages(input_messages(paths, args, binary_stdin(stdin)), classifier))
     report = build_report(rows, inputs=paths, model_sha256=classifier.manifest.get("sha256", ""),
                           settings=FlagSettings(start, end, args.max_per_day), redacted=args.redact, title=args.title)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .normalise import COMPACT
+
 __all__ = ["Signal", "SIGNALS", "find_signals", "signal_columns"]
 
 
@@ -42,6 +44,8 @@ class Signal:
 
 
 def _s(name: str, regex: str, description: str, rule: str = "") -> Signal:
+    # A placeholder is matched in its readable (⟪URL⟫) and its compact (one private-use character) form.
+    regex = re.sub("⟪[A-Z]+⟫", lambda m: f"(?:{m.group(0)}|{COMPACT[m.group(0)]})", regex)
     return Signal(name, re.compile(regex, re.IGNORECASE), description, rule)
 
 
@@ -52,7 +56,12 @@ _R_NIFA = "中国互联网金融协会《互联网金融贷后催收业务指引
 _R_FRAUD = "反诈: 官方渠道为95xxx客服与APP内还款; 12381/96110 预警与举报"
 
 SIGNALS: tuple[Signal, ...] = (
-    _s("debt", r"逾期|欠款|欠钱|欠债|借款|贷款|网贷|还款|还钱|账单|欠费|欠.{0,4}(?:不还|未还)|信用卡|帐款|账款|供款|缴款",
+    # The debt-context gate (dunning_nlp.context): without this signal no message gets a collection label.
+    _s("debt", r"逾期|欠款|欠钱|欠债|欠账|欠费|欠下|欠着|欠了|欠的|欠我|欠你|欠他|欠她|所欠|拖欠|债务|债权|还债|借款|借钱|借的|借了|"
+               r"贷款|网贷|小贷|贷后|还款|还钱|把钱还|钱还|还清|还上|还不上|不还|未还|没还|账单|信用卡|帐款|账款|供款|缴款|应缴|应还|"
+               r"月供|本金|利息|罚息|滞纳金|违约金|催收|清收|外访|委外|结清|分期|白条|花呗|借呗|老赖|赖账|失信|征信|紧急联系人|"
+               r"紧急联络人|的联系人|担保人|执行局|限高|限制高消费|失信|涉诉|财产保全|强制执行|执行阶段|移交执行|协助执行|失联|"
+               r"协查|户籍地|取证小组|法务|受托|委托.{0,8}联系|爆通讯录|欠|債|借|貸|loan|debt|overdue|repay",
        "talks about a debt or repayment"),
     _s("overdue", r"逾期|到期|未还|拖欠|过了还款日|最后还款日|欠款", "says a payment is due or overdue"),
     _s("official_channel", r"⟪HOTLINE⟫|官方|app|公众号|手机银行|小程序|网点|在线客服|营业厅", "points to an official channel"),
@@ -74,7 +83,7 @@ SIGNALS: tuple[Signal, ...] = (
        r"(?:您|你)的(?:朋友|家人|亲属|儿子|女儿|丈夫|妻子|弟弟|哥哥|姐姐|妹妹|同事|员工|学生|亲戚|租客|室友|好友|配偶|老公|老婆)|"
        r"(?:他|她)(?:的|在)|联系不上(?:他|她)|找到(?:他|她)|让(?:他|她)",
        "addressed to someone other than the borrower", _R_NIFA),
-    _s("personal_account", r"个人账户|私人账户|个人卡|安全账户|监管账户|指定账户|核验账户|验证账户|保护账户|审查账户|清退账户|⟪CARD⟫|户名|转给我|转我|打到这个|个人微信|对公专员|以下账户|这个账户|这个卡|该账户|业务员|新的还款账户|(?:私人|个人)(?:的)?(?:支付宝|微信|银行卡|卡上)|(?:转|打|汇|存|还|付)(?:款|钱)?(?:到|给|入|进)(?:我|私人|个人)(?:的)?(?:支付宝|微信|银行卡|卡上|账户)",
+    _s("personal_account", r"个人账户|私人账户|个人卡|安全账户|监管账户|指定账户|核验账户|验证账户|保护账户|审查账户|清退账户|(?:户名|户主|收款人|开户行|开户名|账号|帐号|卡号|姓名).{0,16}⟪CARD⟫|⟪CARD⟫.{0,16}(?:户名|户主|收款人|开户行|开户名|姓名)|转给我|转到我|打到这个|个人微信|对公专员|以下账户|这个账户|这个卡|该账户|业务员|新的还款账户|(?:私人|个人)(?:的)?(?:支付宝|微信|银行卡|卡上)|(?:转|打|汇|存|还|付)(?:款|钱)?(?:到|给|入|进)(?:我|私人|个人)(?:的)?(?:支付宝|微信|银行卡|卡上|账户)",
        "asks to pay into a personal or 'safe' account", _R_FRAUD),
     _s("upfront_fee", r"保证金|解冻金|解冻费|手续费|服务费|工本费|会员费|激活费|定金|包装费|验资|流水|公证费|好处费|撤诉费|咨询费|费用|辛苦费|材料费",
        "asks for a fee up front", _R_FRAUD),
@@ -87,7 +96,7 @@ SIGNALS: tuple[Signal, ...] = (
     _s("link", r"⟪URL⟫|⟪SUSPURL⟫", "contains a link"),
     _s("suspicious_link", r"⟪SUSPURL⟫", "link on a cheap domain, an IP address or a look-alike name", _R_FRAUD),
     _s("personal_phone", r"⟪PHONE⟫", "gives a mobile or unlisted number"),
-    _s("im_contact", r"\bqq\b|微信|\bwx\b|\bvx\b|加v|\bline\b|v信|加群", "moves contact to QQ / WeChat / LINE", _R_FRAUD),
+    _s("im_contact", r"(?<![a-z])(?:qq|wx|vx|line)(?![a-z])|微信|加v|v信|加群|扣扣", "moves contact to QQ / WeChat / LINE", _R_FRAUD),
     _s("screen_share", r"屏幕共享|共享屏幕|会议软件|分享螢幕|视频会议|远程", "asks to share the screen", _R_FRAUD),
     _s("frozen", r"冻结|解冻|锁定|停用|失效|异常", "account frozen / abnormal pretext"),
     _s("receipt", r"还款成功|已结清|已还清|已全部还清|已到账|入账|成功还款|已缴清|已入账|已成功", "confirms a completed payment"),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
@@ -86,7 +87,7 @@ def build_pipeline(family: str = "logreg", seed: int = 0, *, calibration_cv: Any
     clf = make_estimator(family, seed)
     if calibration_cv is not None:
         clf = CalibratedClassifierCV(clf, method="sigmoid", cv=calibration_cv)
-    return Pipeline([("normalise", TextNormalizer()), ("features", build_features()), ("clf", clf)])
+    return Pipeline([("normalise", TextNormalizer(compact=True)), ("features", build_features()), ("clf", clf)])
 
 
 def split_records(records: Sequence[Record]) -> tuple[list[Record], list[Record]]:
@@ -112,7 +113,7 @@ def compare_families(records: Sequence[Record], families: Iterable[str] = FAMILI
 
     Returns ``{family: {"macro_f1": mean, "std": std, "folds": [...], "seconds": s}}``.
     """
-    texts = TextNormalizer().transform([r.text for r in records])
+    texts = TextNormalizer(compact=True).transform([r.text for r in records])
     y = np.array([r.label for r in records])
     folds = _group_folds(records, n_splits, seed)
     results: dict[str, dict[str, Any]] = {}
@@ -155,7 +156,10 @@ def train(records: Sequence[Record], *, family: str | None = None, families: Ite
     folds = _group_folds(records, n_splits, seed)
     pipeline = build_pipeline(family, seed, calibration_cv=folds)
     pipeline.fit([r.text for r in records], [r.label for r in records])
+    counts = Counter(r.label for r in records)
+    class_prior = {lab: counts[lab] / len(records) for lab in LABELS}
     extra = {"family": family, "seed": seed, "n_train": len(records), "training_data_sha256": corpus_hash(records),
+             "class_prior": class_prior,
              "cv_comparison": comparison, "trained_with": f"dunning_nlp {__version__}", "tokenizer": resolve_backend()}
     return TrainResult(Classifier(pipeline, extra), family, comparison, extra)
 
@@ -267,12 +271,13 @@ def run_training(data: Sequence[str] | None = None, extra: Sequence[str] = (), *
     return {**report, "classifier": result.classifier, "model_path": model_path}
 
 
-def run_evaluation(model: str | None = None, data: Sequence[str] | None = None, *, seed: int = 0) -> dict[str, Any]:
+def run_evaluation(model: str | None = None, data: Sequence[str] | None = None, *, seed: int = 0,
+                   prior: Any = None) -> dict[str, Any]:
     """Evaluate a saved model (the bundled one by default) on the held-out split of ``data``."""
     from . import load
     from .corpus import read_records
 
-    classifier = load(model)
+    classifier = load(model, prior=prior)
     _, test_records = split_records(read_records(list(data) if data else None))
     if not test_records:
         raise InputError("no held-out records (split == 'test') in the data")

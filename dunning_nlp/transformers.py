@@ -22,6 +22,10 @@ from .signals import SIGNALS, signal_columns
 __all__ = ["StringTransformerTags", "TextNormalizer", "SignalFeaturizer"]
 
 
+#: The options of :func:`normalize_text`, in the order :func:`_cached` takes them.
+_OPTIONS = ("traditional", "deobfuscate", "placeholders", "compact")
+
+
 class StringTransformerTags:
     """Mixin for stateless transformers over 1-d sequences of strings: no fit needed, strings in."""
 
@@ -40,6 +44,10 @@ class TextNormalizer(StringTransformerTags, TransformerMixin, BaseEstimator):
     ----------
     traditional, deobfuscate, placeholders : bool, default=True
         See :func:`normalize_text`.
+    compact : bool, default=False
+        One private-use character per placeholder (see :func:`normalize_text`);
+        the project's pipelines set it so that character n-grams never run over
+        placeholder names.
 
     Examples
     --------
@@ -47,14 +55,16 @@ class TextNormalizer(StringTransformerTags, TransformerMixin, BaseEstimator):
     ['逾期 ⟪NUM⟫ 天']
     """
 
-    def __init__(self, traditional: bool = True, deobfuscate: bool = True, placeholders: bool = True):
+    def __init__(self, traditional: bool = True, deobfuscate: bool = True, placeholders: bool = True,
+                 compact: bool = False):
         self.traditional = traditional
         self.deobfuscate = deobfuscate
         self.placeholders = placeholders
+        self.compact = compact
 
     def fit(self, X: Iterable[str], y=None) -> "TextNormalizer":
         """Check the options; nothing is learned."""
-        for name in ("traditional", "deobfuscate", "placeholders"):
+        for name in _OPTIONS:
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise ValueError(f"TextNormalizer.{name} must be a bool, got {getattr(self, name)!r}")
         return self
@@ -63,7 +73,7 @@ class TextNormalizer(StringTransformerTags, TransformerMixin, BaseEstimator):
         """Return a 1-d object array of normalised strings (repeated texts are normalised once)."""
         if isinstance(X, str):
             raise ValueError("TextNormalizer expects an iterable of str, not a single str")
-        options = (bool(self.traditional), bool(self.deobfuscate), bool(self.placeholders))
+        options = tuple(bool(getattr(self, name, False)) for name in _OPTIONS)
         return np.array([_cached(x if isinstance(x, str) else str(x), *options) for x in X], dtype=object)
 
 

@@ -1,0 +1,130 @@
+"""Real traffic: the prior shift, the debt-context gate, anonymised text, and ``evaluate --real``."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dunning_nlp.cli import main
+from dunning_nlp.errors import DataError, InputError
+from dunning_nlp.gate import apply_gate
+from dunning_nlp.labels import LABELS
+from dunning_nlp.normalise import normalize_text
+from dunning_nlp.prior import DEFAULT_PRIOR, estimate_prior, resolve_prior, shift_prior
+from dunning_nlp.realeval import evaluate_real
+
+REAL_DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "real-dev"
+
+
+def test_prior_shift_is_bayes_rule():
+    proba = np.array([[0.2, 0.2, 0.2, 0.2, 0.2]])
+    train = [0.2] * 5
+    target = resolve_prior(None)
+    shifted = shift_prior(proba, train, target)
+    assert np.allclose(shifted, target)  # a uniform posterior under a uniform prior becomes the new prior
+    assert shift_prior(proba, train, None) is proba  # "train": no correction
+
+
+def test_prior_spec_forms():
+    assert np.allclose(resolve_prior(None), [DEFAULT_PRIOR[lab] for lab in LABELS])
+    assert resolve_prior("train") is None
+    share = resolve_prior("0.9")
+    assert share[LABELS.index("other")] == pytest.approx(0.9) and share.sum() == pytest.approx(1)
+    for bad in ("lots", 1.5, 0, {"other": 1.0}):
+        with pytest.raises(InputError):
+            resolve_prior(bad)
+
+
+def test_em_recovers_a_known_prior():
+    rng = np.random.default_rng(0)
+    train = np.full(5, 0.2)
+    true = np.array([0.05, 0.03, 0.02, 0.1, 0.8])
+    y = rng.choice(5, size=20000, p=true)
+    # posteriors of a fairly good classifier under the training prior
+    likelihood = np.full((len(y), 5), 0.1)
+    likelihood[np.arange(len(y)), y] = 0.6
+    proba = likelihood * train
+    proba /= proba.sum(axis=1, keepdims=True)
+    assert np.allclose(estimate_prior(proba, train), true, atol=0.02)
+
+
+def test_gate_moves_only_collection_mass():
+    proba = np.array([[0.3, 0.3, 0.1, 0.2, 0.1], [0.3, 0.3, 0.1, 0.2, 0.1]])
+    out = apply_gate(proba, np.array([True, False]))
+    assert out[0].tolist() == proba[0].tolist()
+    assert out[1].tolist() == pytest.approx([0, 0, 0, 0.2, 0.8])
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("建设银行 卡号: xxxx xxxx xxxx xxxx xxx 户名: 某某", "建设银行卡号: ⟪CARD⟫ 户名: 某某"),
+    ("xxxx年x月x日还xxx.xx元", "⟪DATE⟫还⟪AMOUNT⟫"),
+    ("联系CELLPHONE或URL，DIGIT万", "联系 ⟪PHONE⟫ 或 ⟪URL⟫ ,⟪AMOUNT⟫"),
+    ("您尾号6222****1234的卡", "您尾号⟪MCARD⟫的卡"),
+    ("身份证330106********271X", "身份证⟪IDNO⟫"),
+    ("138****5678", "⟪PHONE⟫"),
+    ("Xbox and taxi", "Xbox and taxi"),  # an x inside a word is a letter
+])
+def test_anonymised_text_reads_as_what_it_hides(raw, expected):
+    assert normalize_text(raw) == expected
+    assert normalize_text(expected) == expected
+
+
+def test_compact_placeholders_are_single_characters():
+    compact = normalize_text("请于12月1日前还款 http://a.cn/x", compact=True)
+    assert "⟪" not in compact and len(compact) == len("请于") + 1 + len("前还款 ") + 1
+
+
+def test_evidence_is_readable(classifier):
+    texts = ["你的借款已逾期，我们明天就去你单位找你领导", "您的信用卡账单已出，请按时还款",
+             "您是李明的紧急联系人，他的欠款已逾期，请转告他", "Your card 6222****1234 was charged $12"]
+    for pred in classifier.predict(texts):
+        for ev in pred.evidence:
+            if ev.kind == "signal":
+                continue
+            assert ev.value not in {"你 的", "我们", "你的", "的", "你"}
+            assert not any(ch in ev.value for ch in "\ue010\ue011\ue012\ue013\ue014\ue015\ue016")
+            assert "car" not in ev.value and "ard" not in ev.value
+
+
+def _write(path: Path, rows) -> None:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_evaluate_real_on_a_folder(tmp_path, classifier):
+    _write(tmp_path / "a.jsonl", [{"text": "晚上吃饭吗", "label": "other", "corpus_label": "chat"},
+                                  {"text": "您的快递到了", "label": "other", "corpus_label": "notice"},
+                                  {"text": "停息挂账先交服务费，保证消除逾期记录", "label": "fraud"}])
+    result = evaluate_real(classifier, tmp_path)
+    rows = {(r["gold"], r["group"]): r for r in result["files"][0]["rows"]}
+    assert rows[("other", "")]["n"] == 2 and rows[("other", "")]["measure"] == "false alarms"
+    assert ("other", "chat") in rows and ("fraud", "") in rows
+    assert rows[("fraud", "")]["measure"] == "scam recall"
+
+
+def test_evaluate_real_names_the_bad_line(tmp_path, classifier):
+    (tmp_path / "b.jsonl").write_text('{"text": "x", "label": "other"}\nnot json\n', encoding="utf-8")
+    with pytest.raises(DataError, match=r"b\.jsonl:2"):
+        evaluate_real(classifier, tmp_path)
+
+
+def test_evaluate_real_cli(tmp_path, capsys):
+    _write(tmp_path / "a.jsonl", [{"text": "晚上吃饭吗", "label": "other"}])
+    assert main(["evaluate", "--real", str(tmp_path)]) == 0
+    assert "false alarms" in capsys.readouterr().out
+    assert main(["evaluate", "--real", str(tmp_path / "missing")]) == 2
+
+
+# The targets of the real-traffic work, on the real dev set (../shared/real-dev), at the default prior.
+@pytest.mark.skipif(not REAL_DEV.exists(), reason="../shared/real-dev is not present")
+def test_real_dev_targets(classifier):
+    result = evaluate_real(classifier, REAL_DEV)
+    rows = {(f["file"], r["gold"], r["group"]): r for f in result["files"] for r in f["rows"]}
+    assert rows[("ham.jsonl", "other", "")]["value"] <= 0.01
+    assert rows[("spam.jsonl", "other", "")]["value"] <= 0.02
+    assert rows[("spam.jsonl", "fraud", "")]["value"] >= 0.85
+    assert rows[("service.jsonl", "other", "")]["value"] <= 0.02
+    bank, other = rows[("fbs.jsonl", "fraud", "FR:Phishing(Bank)")], rows[("fbs.jsonl", "fraud", "FR:Other")]
+    recall = (bank["value"] * bank["n"] + other["value"] * other["n"]) / (bank["n"] + other["n"])
+    assert recall >= 0.90
+    assert rows[("fbs.jsonl", "other", "")]["value"] <= 0.02
