@@ -33,7 +33,7 @@ _OTHER = LABELS.index("other")
 def apply_gate(proba: np.ndarray, has_debt: np.ndarray) -> np.ndarray:
     """Move the collection labels' probability to ``other`` in rows without debt context.
 
-    >>> apply_gate(np.array([[0.1, 0.6, 0.0, 0.1, 0.2]]), np.array([False])).tolist()
+    >>> apply_gate(np.array([[0.1, 0.6, 0.0, 0.1, 0.2]]), np.array([False])).round(3).tolist()
     [[0.0, 0.0, 0.0, 0.1, 0.9]]
     """
     closed = ~np.asarray(has_debt, dtype=bool)

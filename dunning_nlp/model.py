@@ -244,7 +244,7 @@ class Classifier:
                 signal = _SIGNAL_BY_NAME[name.split(":", 1)[1]]
                 items.append(Evidence("signal", signal.name, float(contrib[k]), signal.description, signal.rule))
                 continue
-            value = readable_term(name)
+            value = readable_term(names[indices[k]])
             if value is None or any(value in s for s in seen):
                 continue
             seen.append(value)

@@ -95,9 +95,9 @@ def estimate_prior(proba: np.ndarray, train_prior: Sequence[float], *, max_iter:
     Each step shifts the posteriors to the current estimate and takes their mean as the next estimate;
     the fixed point is the maximum-likelihood prior of the batch (Saerens et al. 2002).
 
-    >>> p = np.array([[0.9, 0.1]] * 3 + [[0.2, 0.8]])
+    >>> p = np.array([[0.8, 0.2]] * 6 + [[0.1, 0.9]] * 4)
     >>> estimate_prior(p, [0.5, 0.5]).round(2).tolist()
-    [0.85, 0.15]
+    [0.54, 0.46]
     """
     proba = np.asarray(proba, dtype=float)
     if proba.ndim != 2 or len(proba) == 0:

@@ -61,7 +61,8 @@ SIGNALS: tuple[Signal, ...] = (
                r"贷款|网贷|小贷|贷后|还款|还钱|把钱还|钱还|还清|还上|还不上|不还|未还|没还|账单|信用卡|帐款|账款|供款|缴款|应缴|应还|"
                r"月供|本金|利息|罚息|滞纳金|违约金|催收|清收|外访|委外|结清|分期|白条|花呗|借呗|老赖|赖账|失信|征信|紧急联系人|"
                r"紧急联络人|的联系人|担保人|执行局|限高|限制高消费|失信|涉诉|财产保全|强制执行|执行阶段|移交执行|协助执行|失联|"
-               r"协查|户籍地|取证小组|法务|受托|委托.{0,8}联系|爆通讯录|欠|債|借|貸|loan|debt|overdue|repay",
+               r"协查|户籍地|取证小组|法务|受托|委托.{0,8}联系|爆通讯录|钱.{0,4}(?:到账|到位|打过来|转过来)|挂的账|账.{0,6}没结|未结|"
+               r"欠|債|借|貸|loan|debt|overdue|repay",
        "talks about a debt or repayment"),
     _s("overdue", r"逾期|到期|未还|拖欠|过了还款日|最后还款日|欠款", "says a payment is due or overdue"),
     _s("official_channel", r"⟪HOTLINE⟫|官方|app|公众号|手机银行|小程序|网点|在线客服|营业厅", "points to an official channel"),
@@ -85,7 +86,9 @@ SIGNALS: tuple[Signal, ...] = (
        "addressed to someone other than the borrower", _R_NIFA),
     _s("personal_account", r"个人账户|私人账户|个人卡|安全账户|监管账户|指定账户|核验账户|验证账户|保护账户|审查账户|清退账户|(?:户名|户主|收款人|开户行|开户名|账号|帐号|卡号|姓名).{0,16}⟪CARD⟫|⟪CARD⟫.{0,16}(?:户名|户主|收款人|开户行|开户名|姓名)|转给我|转到我|打到这个|个人微信|对公专员|以下账户|这个账户|这个卡|该账户|业务员|新的还款账户|(?:私人|个人)(?:的)?(?:支付宝|微信|银行卡|卡上)|(?:转|打|汇|存|还|付)(?:款|钱)?(?:到|给|入|进)(?:我|私人|个人)(?:的)?(?:支付宝|微信|银行卡|卡上|账户)",
        "asks to pay into a personal or 'safe' account", _R_FRAUD),
-    _s("upfront_fee", r"保证金|解冻金|解冻费|手续费|服务费|工本费|会员费|激活费|定金|包装费|验资|流水|公证费|好处费|撤诉费|咨询费|费用|辛苦费|材料费",
+    _s("upfront_fee", r"保证金|解冻金|解冻费|激活费|工本费|会员费|包装费|验资|刷流水|公证费|好处费|撤诉费|辛苦费|材料费|押金|定金|"
+                      r"(?:先|预先|提前|需要?|须|必须)(?:缴纳?|交|支付|付|转)(?:一笔|一定的?)?(?:费用|手续费|服务费|咨询费|利息)|"
+                      r"手续费|服务费|咨询费",
        "asks for a fee up front", _R_FRAUD),
     _s("credit_repair", r"征信修复|修复征信|修复|洗白|删除.{0,6}记录|消除.{0,6}记录|撤销.{0,4}记录|停催|停息|挂账|债务优化|上岸|反催收|内部渠道|内部操作|债务重组|减免结清",
        "credit repair / stop-collection services", _R_FRAUD),
@@ -94,6 +97,17 @@ SIGNALS: tuple[Signal, ...] = (
     _s("code_ask", r"(?:提供|告诉|发给|回复|发我|输入|填写).{0,8}(?:验证码|密码|卡号|安全码|⟪CODE⟫)"
                    r"|(?:验证码|密码|卡号|安全码).{0,6}(?:发给|告诉|发我|给我|报给)", "asks for a code, password or card number", _R_FRAUD),
     _s("link", r"⟪URL⟫|⟪SUSPURL⟫", "contains a link"),
+    _s("link_login", r"(?:登录|登陆|登入|进入|访问|点击|打开|上|到|进)(?:我行|本行)?(?:的)?(?:官方|指定|管理|活动|领奖)?(?:网站|官网|网址|手机网|网|页面|活动站)?"
+                     r"[:：]?\s?(?:⟪URL⟫|⟪SUSPURL⟫).{0,12}(?:激活|升级|维护|补录|校验|验证|认证|更新|兑换|领取|认领|查收|申请|提交|注销|解除|解冻|填写|查询兑换)|"
+                     r"(?:过期|失效|到期|冻结|异常|清零|积分|额度).{0,30}(?:登录|登陆|登入|进入|访问|点击)(?:我行)?.{0,10}(?:⟪URL⟫|⟪SUSPURL⟫)|"
+                     r"(?:点击|登录|登陆|进入)(?:领取|兑换|激活|认领|解冻|验证)[:：]?\s?(?:⟪URL⟫|⟪SUSPURL⟫)",
+       "asks to log in at a link to activate, upgrade, verify or redeem (banks never do)", _R_FRAUD),
+    _s("prize", r"中奖|抽中|抽选|选为|选中|评选为|幸运(?:观众|用户|用戸|客户)|场外|获奖|大奖|奖金|领奖|赞助商|栏目组|互动者|本季之星|今日之星",
+       "a prize or award pretext"),
+    _s("lure_link", r"(?:相册|相片|照片|录像|视频|图片|影集|怎么回事).{0,14}(?:⟪URL⟫|⟪SUSPURL⟫)|(?:⟪URL⟫|⟪SUSPURL⟫).{0,10}(?:看看|打开|自己看|查看这张)",
+       "a personal-sounding message that only wants a link opened", _R_FRAUD),
+    _s("travel_refund", r"(?:航班|机票|列车|车次|班机).{0,40}(?:取消|故障|停运|延误|停飞|暂停).{0,50}(?:改签|退票|补偿|理赔|退款)",
+       "flight or train cancellation with a refund or compensation offer"),
     _s("suspicious_link", r"⟪SUSPURL⟫", "link on a cheap domain, an IP address or a look-alike name", _R_FRAUD),
     _s("personal_phone", r"⟪PHONE⟫", "gives a mobile or unlisted number"),
     _s("im_contact", r"(?<![a-z])(?:qq|wx|vx|line)(?![a-z])|微信|加v|v信|加群|扣扣", "moves contact to QQ / WeChat / LINE", _R_FRAUD),

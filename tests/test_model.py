@@ -129,15 +129,27 @@ def test_compiled_model_does_not_depend_on_the_scikit_learn_version(small_model,
     assert dunning_nlp.load(path).predict(["您的借款已逾期"])[0].label in dunning_nlp.LABELS
 
 
-def test_model_saved_without_compiled_form_is_compiled_on_load(small_model, tmp_path):
+def test_model_without_compiled_form_is_refused_not_unpickled(small_model, tmp_path):
     path = _copy_model(small_model, tmp_path)
     manifest = read_manifest(path)
     del manifest["compiled_file"], manifest["compiled_sha256"]
     path.with_suffix(".json").write_text(json.dumps(manifest), encoding="utf-8")
     path.with_suffix(".npz").unlink()
-    old = dunning_nlp.load(path)
-    text = ["您好，请问您是张三的家人吗？请转告他尽快还款"]
-    assert old.predict(text)[0].scores == dunning_nlp.load(small_model).predict(text)[0].scores
+    # A pickle that would write a file when loaded: load() must never run it.
+    marker = tmp_path / "pwned"
+    path.write_bytes(pickle.dumps(_Boom(str(marker))))
+    for target in (path, path.with_suffix(".json"), tmp_path):
+        with pytest.raises(ModelIntegrityError, match="compiled"):
+            dunning_nlp.load(target if target != tmp_path else path)
+    assert not marker.exists()
+
+
+class _Boom:
+    def __init__(self, marker: str):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
 
 
 def test_missing_model_file(tmp_path):
