@@ -34,6 +34,7 @@ SECONDARY_THRESHOLD = 0.25
 #: Signals that make a third-party contact also harassment (a threat sent to a relative).
 _THREAT_SIGNALS = frozenset({"threat_visit", "threat_general", "insult", "fake_legal"})
 _SIGNAL_BY_NAME = {s.name: s for s in SIGNALS}
+_UNSEEN = object()
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,7 @@ class Classifier:
         self._target_prior = resolve_prior(prior) if model.class_prior is not None else None
         self._debt_column = model.signal_offset + [s.name for s in SIGNALS].index(GATE_SIGNAL)
         self._cache: dict[tuple[str, bool, str], tuple[str, dict, tuple, tuple]] = {}
+        self._display: dict[int, tuple | None] = {}  # feature column -> how it is shown (None: not shown)
         self._cache_lock = threading.Lock()
 
     @property
@@ -230,26 +232,38 @@ class Classifier:
                     del self._cache[key]
 
     def _evidence(self, indices: np.ndarray, values: np.ndarray, class_index: int) -> tuple[Evidence, ...]:
-        weights = self.model.explain_weights()
-        names = self.model.feature_names()
-        contrib = values * weights[class_index, indices]
-        order = np.argsort(-contrib, kind="stable")
+        contrib = values * self.model.explain_weights()[class_index, indices]
+        positive = np.flatnonzero(contrib > 0)
+        order = positive[np.argsort(-contrib[positive], kind="stable")]
         items: list[Evidence] = []
         seen: list[str] = []
-        for k in order:
-            if contrib[k] <= 0 or len(items) >= self.n_evidence:
+        display = self._display
+        for k, weight in zip(order.tolist(), contrib[order].tolist()):
+            j = int(indices[k])
+            shown = display.get(j, _UNSEEN)
+            if shown is _UNSEEN:  # decided once per feature: evidence is built for every message of a dump
+                shown = display[j] = self._display_of(j)
+            if shown is None:
+                continue
+            kind, value, description, rule = shown
+            if kind != "signal":
+                if any(value in s for s in seen):
+                    continue
+                seen.append(value)
+            items.append(Evidence(kind, value, weight, description, rule))
+            if len(items) >= self.n_evidence:
                 break
-            block, _, name = names[indices[k]].partition("__")
-            if block == "signals":
-                signal = _SIGNAL_BY_NAME[name.split(":", 1)[1]]
-                items.append(Evidence("signal", signal.name, float(contrib[k]), signal.description, signal.rule))
-                continue
-            value = readable_term(names[indices[k]])
-            if value is None or any(value in s for s in seen):
-                continue
-            seen.append(value)
-            items.append(Evidence("word" if block == "words" else "chars", value, float(contrib[k])))
         return tuple(items)
+
+    def _display_of(self, column: int) -> tuple[str, str, str, str] | None:
+        """How feature ``column`` is shown as evidence: (kind, value, description, rule), or None."""
+        full = self.model.feature_names()[column]
+        block, _, name = full.partition("__")
+        if block == "signals":
+            signal = _SIGNAL_BY_NAME[name.split(":", 1)[1]]
+            return "signal", signal.name, signal.description, signal.rule
+        value = readable_term(full)
+        return None if value is None else ("word" if block == "words" else "chars", value, "", "")
 
     def __repr__(self) -> str:
         family = self.manifest.get("family", "?")

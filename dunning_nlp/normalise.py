@@ -74,6 +74,10 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _SPLIT_RE = re.compile(
     rf"(?<=[{_HAN}])(?:[\s*\-_.·•~|/\\+#@^`'\"=<>‐‑‒–—―…×☆★○●◆◇□■※→←]|\u3000){{1,3}}(?=[{_HAN}])"
 )
+# 一 (a dash look-alike) put between the characters of a name to dodge filters: 奔一跑一兄一弟 → 奔跑兄弟.
+# Only runs of three or more alternations count, so ordinary text (一心一意, 看一看) is left alone.
+_HAN_NOT_YI = "\u3400-\u4dbf\u4e01-\u9fff\uf900-\ufaff"
+_YI_SPLIT_RE = re.compile(rf"(?:[{_HAN_NOT_YI}]一){{3,}}[{_HAN_NOT_YI}]")
 _SPACE_RE = re.compile(r"[ \t\u3000]+")
 _BLANK_LINES_RE = re.compile(r"\s*\n\s*")
 
@@ -89,6 +93,8 @@ _ID_RE = re.compile(r"(?<![0-9])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:[
 _MASKED_RE = re.compile(r"(?<![0-9*])\d{1,6}\*{3,14}\d{1,4}[0-9Xx]?(?![0-9*])")
 _ID_CONTEXT_RE = re.compile(r"身份证|证件|身份号|id", re.IGNORECASE)
 _CARD_CONTEXT_RE = re.compile(r"卡|账号|帐号|账户|帐户")
+# A number of ten digits or more right after 卡号/账号/帐号/账户, in any grouping: an account number.
+_FIELD_CARD_RE = re.compile(r"((?:卡号|账号|帐号|账户|帐户)[:：]?\s*)(\d(?:[ \-._~]{0,3}\d){9,24})(?![0-9])")
 _CARD_RE = re.compile(
     r"(?<![0-9])\d{4,6}(?:[ \-._~]{1,3}\d{3,7}){2,4}(?![0-9])|(?<![0-9])\d{16,19}(?![0-9])"
 )
@@ -171,6 +177,7 @@ _ENTITY_RULES: tuple[tuple[re.Pattern[str], object], ...] = (
     (_URL_RE, _url_token),
     (_ID_RE, PLACEHOLDERS["IDNO"]),
     (_MASKED_RE, _masked_token),
+    (_FIELD_CARD_RE, lambda m: m.group(1) + PLACEHOLDERS["CARD"]),
     (_CARD_RE, PLACEHOLDERS["CARD"]),
     (_HOTLINE_RE, PLACEHOLDERS["HOTLINE"]),
     (_PHONE_RE, PLACEHOLDERS["PHONE"]),
@@ -272,6 +279,8 @@ def _normalize_once(text: str, traditional: bool, deobfuscate: bool, placeholder
     text = _SPACE_RE.sub(" ", text)  # before de-obfuscation, so a run of separators is measured once
     if deobfuscate:
         text = _SPLIT_RE.sub("", text)
+        if "一" in text:
+            text = _YI_SPLIT_RE.sub(lambda m: m.group(0).replace("一", ""), text)
     if placeholders:
         text = _unmask(text)
         if _DIGIT_RE.search(text):
