@@ -102,7 +102,7 @@ SIGNALS: tuple[Signal, ...] = (
                      r"(?:过期|失效|到期|冻结|异常|清零|积分|额度).{0,30}(?:登录|登陆|登入|进入|访问|点击)(?:我行)?.{0,10}(?:⟪URL⟫|⟪SUSPURL⟫)|"
                      r"(?:点击|登录|登陆|进入)(?:领取|兑换|激活|认领|解冻|验证)[:：]?\s?(?:⟪URL⟫|⟪SUSPURL⟫)",
        "asks to log in at a link to activate, upgrade, verify or redeem (banks never do)", _R_FRAUD),
-    _s("prize", r"中奖|抽中|抽选|选为|选中|评选为|幸运(?:观众|用户|用戸|客户)|场外|获奖|大奖|奖金|领奖|赞助商|栏目组|互动者|本季之星|今日之星|苹果笔记本|笔记本电脑一台|电脑一台|创业基金",
+    _s("prize", r"中奖|抽中|抽选|选为|选中|评选为|幸运(?:观众|用户|用戸|客户)|场外|获奖|大奖|奖金|领奖|赞助商|栏目组|互动者|本季之星|今日之星|苹果笔记本|笔记本电脑一台|电脑一台|创业基金|[一二三特]等奖",
        "a prize or award pretext"),
     _s("lure_link", r"(?:相册|相片|照片|录像|视频|图片|影集|怎么回事).{0,14}(?:⟪URL⟫|⟪SUSPURL⟫)|(?:⟪URL⟫|⟪SUSPURL⟫).{0,10}(?:看看|打开|自己看|查看这张)",
        "a personal-sounding message that only wants a link opened", _R_FRAUD),
