@@ -10,7 +10,9 @@ experiences the model:
   alarm in a phone dump), and which labels they get;
 * on messages labelled ``fraud``: scam recall (labelled ``fraud``);
 * on collection messages: recall of the exact label and of "any collection
-  label".
+  label";
+* the same figures counting only labels whose score reaches 0.8 and 0.9
+  (:data:`BARS`), for users who raise the bar.
 
 Every figure is given per file and per ``corpus_label`` within a file, so
 that one kind of message cannot hide behind another.
@@ -26,7 +28,7 @@ from typing import Any
 from .errors import DataError, InputFileError
 from .labels import LABELS
 
-__all__ = ["read_real", "evaluate_real", "format_real"]
+__all__ = ["BARS", "read_real", "evaluate_real", "format_real"]
 
 _COLLECTION = ("reminder", "harassment", "third_party")
 
@@ -48,16 +50,28 @@ def read_real(path: Path) -> list[dict[str, str]]:
     return rows
 
 
-def _measure(gold: str, predicted: Counter) -> dict[str, Any]:
-    n = sum(predicted.values())
-    out: dict[str, Any] = {"gold": gold, "n": n, "predicted": dict(predicted)}
+#: Score bars also reported: what a user keeps when only labels with ``score >= bar`` are believed.
+BARS = (0.8, 0.9)
+
+
+def _measure(gold: str, predicted: list[tuple[str, float]]) -> dict[str, Any]:
+    n = len(predicted)
+    counts = Counter(label for label, _ in predicted)
+    out: dict[str, Any] = {"gold": gold, "n": n, "predicted": dict(counts)}
+
+    def share(hit) -> float:
+        return sum(1 for label, score in predicted if hit(label)) / n
+
     if gold == "other":
-        out["measure"], out["value"] = "false alarms", 1 - predicted["other"] / n
-    elif gold == "fraud":
-        out["measure"], out["value"] = "scam recall", predicted["fraud"] / n
+        out["measure"] = "false alarms"
+        out["value"] = share(lambda lab: lab != "other")
+        out["at_bar"] = {bar: sum(1 for lab, sc in predicted if lab != "other" and sc >= bar) / n for bar in BARS}
     else:
-        out["measure"], out["value"] = "recall", predicted[gold] / n
-        out["collection_recall"] = sum(predicted[lab] for lab in _COLLECTION) / n
+        out["measure"] = "scam recall" if gold == "fraud" else "recall"
+        out["value"] = share(lambda lab: lab == gold)
+        out["at_bar"] = {bar: sum(1 for lab, sc in predicted if lab == gold and sc >= bar) / n for bar in BARS}
+        if gold in _COLLECTION:
+            out["collection_recall"] = share(lambda lab: lab in _COLLECTION)
     return out
 
 
@@ -75,11 +89,11 @@ def evaluate_real(classifier, directory: str | Path) -> dict[str, Any]:
     report = []
     for path in files:
         rows = read_real(path)
-        labels = [p.label for p in classifier.predict([r["text"] for r in rows], evidence=False)]
-        tallies: dict[tuple[str, str], Counter] = {}
-        for row, label in zip(rows, labels):
+        preds = [(p.label, p.score) for p in classifier.predict([r["text"] for r in rows], evidence=False)]
+        tallies: dict[tuple[str, str], list[tuple[str, float]]] = {}
+        for row, pred in zip(rows, preds):
             for key in ((row["label"], ""), (row["label"], row["group"])):
-                tallies.setdefault(key, Counter())[label] += 1
+                tallies.setdefault(key, []).append(pred)
         measured = [{"group": group, **_measure(gold, counts)} for (gold, group), counts in sorted(tallies.items())]
         # A group equal to the whole file adds nothing: keep per-group rows only when a file has several.
         groups = {gold: {g for (lab, g) in tallies if lab == gold and g} for gold, _ in tallies}
@@ -91,11 +105,13 @@ def evaluate_real(classifier, directory: str | Path) -> dict[str, Any]:
 def format_real(result: dict[str, Any]) -> str:
     """A plain-text table of :func:`evaluate_real`'s result."""
     lines = [f"real messages in {result['directory']}",
-             f"  {'file':<16}{'gold':<12}{'source category':<28}{'n':>7}  {'measure':<14}{'value':>7}  labels given"]
+             f"  {'file':<16}{'gold':<12}{'source category':<28}{'n':>7}  {'measure':<14}{'value':>7}"
+             + "".join(f"{'≥' + str(bar):>7}" for bar in BARS) + "  labels given"]
     for entry in result["files"]:
         for row in entry["rows"]:
             given = ", ".join(f"{lab} {row['predicted'][lab]}" for lab in LABELS if row["predicted"].get(lab))
             group = row["group"] or "(all)"
             lines.append(f"  {entry['file']:<16}{row['gold']:<12}{group[:27]:<28}{row['n']:>7}  "
-                         f"{row['measure']:<14}{row['value']:>7.3f}  {given}")
+                         f"{row['measure']:<14}{row['value']:>7.3f}"
+                         + "".join(f"{row['at_bar'][bar]:>7.3f}" for bar in BARS) + f"  {given}")
     return "\n".join(lines)
