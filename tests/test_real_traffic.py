@@ -100,7 +100,7 @@ def test_evaluate_real_on_a_folder(tmp_path, classifier):
     rows = {(r["gold"], r["group"]): r for r in result["files"][0]["rows"]}
     assert rows[("other", "")]["n"] == 2 and rows[("other", "")]["measure"] == "false alarms"
     assert ("other", "chat") in rows and ("fraud", "") in rows
-    assert rows[("fraud", "")]["measure"] == "scam recall"
+    assert rows[("fraud", "")]["measure"] == "scam recall" and rows[("fraud", "")]["n"] == 1
 
 
 def test_evaluate_real_names_the_bad_line(tmp_path, classifier):
