@@ -94,7 +94,7 @@ def evaluate_real(classifier, directory: str | Path) -> dict[str, Any]:
         for row, pred in zip(rows, preds):
             for key in {(row["label"], ""), (row["label"], row["group"])}:  # once when there is no group
                 tallies.setdefault(key, []).append(pred)
-        measured = [{"group": group, **_measure(gold, preds)} for (gold, group), preds in sorted(tallies.items())]
+        measured = [{"group": group, **_measure(gold, given)} for (gold, group), given in sorted(tallies.items())]
         # A group equal to the whole file adds nothing: keep per-group rows only when a file has several.
         groups = {gold: {g for (lab, g) in tallies if lab == gold and g} for gold, _ in tallies}
         measured = [m for m in measured if not m["group"] or len(groups[m["gold"]]) > 1]
