@@ -72,7 +72,8 @@ def _row(msg: Message, pred, redacted: bool) -> dict:
     protect = redact if redacted else (lambda s: s)
     row = {"source": msg.source, "record": msg.record, "sender": protect(msg.sender), "timestamp": msg.timestamp,
            "direction": msg.direction, "text": protect(msg.text), "label": "", "score": "",
-           **{f"score_{lab}": "" for lab in LABELS}, "secondary": "", "evidence": "", "error": msg.error}
+           **{f"score_{lab}": "" for lab in LABELS}, "secondary": "", "evidence": "",
+           "error": "; ".join(filter(None, (msg.error, msg.note)))}  # a note (a guess) still gets a label
     if pred is not None:
         row["label"] = pred.label
         row["score"] = round(pred.score, 4)

@@ -76,8 +76,8 @@ def input_messages(paths: list[str], args, stdin) -> Iterator[Message]:
     """Stream the messages of the expanded input paths with the user's reader options."""
     options = dict(text_column=args.text_column, sender_column=args.sender_column, time_column=args.time_column,
                    direction_column=args.direction_column, tz=args.tz)
-    for path in paths:
-        yield from read_messages(path, args.format, stdin=stdin, **options)
+    for path in paths:  # one unreadable file gives an error row; the others are still read
+        yield from read_messages(path, args.format, stdin=stdin, strict=False, **options)
 
 
 def _counted(messages: Iterable[Message], summary: Summary) -> Iterator[Message]:
@@ -92,7 +92,8 @@ def run_batch_command(args, stdin: TextIO, out: TextIO, err: TextIO) -> int:
         raise InputError(f"--jobs must be at least 1, got {args.jobs}")
     paths = expand_inputs(args.inputs)
     if not paths:
-        raise InputError(f"no supported files in {', '.join(args.inputs)} (looked for .xml .db .csv .tsv .jsonl .txt)")
+        raise InputError(f"no supported files in {', '.join(args.inputs)} "
+                         f"(looked for .xml .db .sqlite .csv .tsv .jsonl .ndjson .json .txt)")
     fmt = args.output_format or ("jsonl" if (args.output or "").endswith((".jsonl", ".json")) else "csv")
     raw_stdin = binary_stdin(stdin)
     # Pull the first record before opening the output: argument errors (bad column, unknown format) surface

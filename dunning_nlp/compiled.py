@@ -18,26 +18,43 @@ file with ``allow_pickle=False``, so loading a model no longer runs code
 from the file either.  :func:`compile_pipeline` refuses pipelines it cannot
 reproduce exactly; ``tests/test_compiled.py`` checks that compiled and
 scikit-learn probabilities agree to 1e-9 on the whole corpus.
+
+The weights only mean something for the features they were trained on, and
+those are defined by code and data outside the file: the rule signals, the
+normaliser's patterns and tables, the user dictionary, the OpenCC tables,
+the tokenizer settings and the jieba and OpenCC versions.  :meth:`CompiledModel.save`
+records a :func:`feature_fingerprint` of all of them, and :meth:`CompiledModel.load`
+refuses a file whose fingerprint differs from this installation's
+(:func:`check_feature_fingerprint`), with a message that says how to retrain:
+a model must not run, silently wrong, under a version whose signals changed.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import enum
+import hashlib
 import json
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from importlib.resources import files
 from pathlib import Path
-from typing import IO, Any, Sequence
+from types import ModuleType
+from typing import IO, Any, Mapping, Sequence
 
 import numpy as np
 
-from .errors import InputError, ModelIntegrityError
+from .errors import InputError, ModelCompatibilityError, ModelIntegrityError
 from .labels import LABELS
 from .normalise import normalize_text
 from .signals import SIGNALS, signal_columns
 from .tokenise import JiebaTokenizer
 
-__all__ = ["CompiledModel", "FeatureRows", "compile_pipeline", "FORMAT_VERSION"]
+__all__ = ["CompiledModel", "FeatureRows", "compile_pipeline", "feature_fingerprint", "check_feature_fingerprint",
+           "FORMAT_VERSION"]
 
 #: Version of the ``.npz`` layout written by :meth:`CompiledModel.save`.
 FORMAT_VERSION = 1
@@ -289,6 +306,7 @@ class CompiledModel:
             "signal_weight": self.signal_weight,
             "response": self.response,
             "class_prior": None if self.class_prior is None else self.class_prior.tolist(),
+            "feature_fingerprint": feature_fingerprint(self.normaliser, vars(self.tokenizer)),
             "blocks": [{"name": b.name, "analyzer": b.analyzer, "ngram_range": list(b.ngram_range),
                         "lowercase": b.lowercase, "sublinear_tf": b.sublinear_tf, "l2": b.l2,
                         "idf": b.idf is not None} for b in self.blocks],
@@ -306,7 +324,11 @@ class CompiledModel:
 
     @classmethod
     def load(cls, source: str | Path | IO[bytes]) -> "CompiledModel":
-        """Read a model written by :meth:`save`; never unpickles anything."""
+        """Read a model written by :meth:`save`; never unpickles anything.
+
+        Raises :class:`~dunning_nlp.errors.ModelCompatibilityError` when the file's feature fingerprint is
+        missing or differs from this installation's (see :func:`check_feature_fingerprint`).
+        """
         try:
             with np.load(source, allow_pickle=False) as npz:
                 arrays = {k: npz[k] for k in npz.files}
@@ -318,6 +340,7 @@ class CompiledModel:
                                       f"version reads {FORMAT_VERSION}")
         if config.get("labels") != list(LABELS) or config.get("signals") != [s.name for s in SIGNALS]:
             raise ModelIntegrityError(f"{source}: labels or rule signals differ from this version's")
+        check_feature_fingerprint(config, source)
         blocks, offset = [], 0
         for spec in config["blocks"]:
             blob = arrays[f"{spec['name']}_terms"].tobytes()
@@ -340,7 +363,7 @@ def compile_pipeline(pipeline, class_prior: Any = None) -> CompiledModel:
     data's class mix, recorded so that scores can be shifted to a deployment prior.
 
     Supported: the features made by :func:`dunning_nlp.features.build_features` (any n-gram ranges,
-    ``min_df``, ``max_features`` or signal weight) and a sigmoid ``CalibratedClassifierCV`` over a linear
+    ``min_df``, ``max_features`` or signal weight; no ``transformer_weights``, no ``'drop'`` block) and a sigmoid ``CalibratedClassifierCV`` over a linear
     model with ``coef_``/``intercept_`` (linear SVM, logistic regression, SGD) or over ``ComplementNB``.
     Anything else raises :class:`~dunning_nlp.errors.InputError` rather than compute other numbers.
     """
@@ -350,6 +373,7 @@ def compile_pipeline(pipeline, class_prior: Any = None) -> CompiledModel:
     steps = dict(pipeline.steps)
     if set(steps) != {"normalise", "features", "clf"}:
         raise InputError(f"cannot compile a pipeline with steps {list(steps)}; expected normalise, features, clf")
+    _check_union(steps["features"])
     norm = steps["normalise"]
     # A pipeline pickled before ``compact`` existed has no such attribute: it normalised without it.
     normaliser = {k: bool(getattr(norm, k, False)) for k in ("traditional", "deobfuscate", "placeholders", "compact")}
@@ -424,3 +448,205 @@ def _check_vectorizer(name: str, est) -> None:
     ) if not ok]
     if problems:
         raise InputError(f"cannot compile feature block {name!r}: unsupported {', '.join(problems)}")
+
+
+def _check_union(union) -> None:
+    """Refuse a feature union whose output the compiled form would not reproduce.
+
+    A FeatureUnion multiplies each block by its ``transformer_weights`` entry and leaves out a ``'drop'``
+    block; the compiled form does neither, so it would compute other probabilities (or fail on a missing
+    attribute) instead of saying so.
+    """
+    blocks = getattr(union, "transformer_list", None)
+    if blocks is None:
+        raise InputError(f"cannot compile features {type(union).__name__}; expected a FeatureUnion of TF-IDF blocks "
+                         f"and 'signals'")
+    weights = getattr(union, "transformer_weights", None) or {}
+    scaled = {name: w for name, w in weights.items() if w != 1}
+    if scaled:
+        raise InputError(f"cannot compile a FeatureUnion with transformer_weights {scaled}: the compiled model does "
+                         f"not scale blocks; refit without transformer_weights (use signal_weight for the signals)")
+    for name, est in blocks:
+        if est is None or isinstance(est, str):
+            raise InputError(f"cannot compile feature block {name!r}: it is {est!r}, not a fitted transformer; "
+                             f"remove the block from the FeatureUnion and refit")
+
+
+# -- feature fingerprint ---------------------------------------------------------------------------------
+_RETRAIN = ("retrain it with `dunning-nlp train -o {directory} --name {name}` (with the --data/--extra files it "
+            "was trained on), or use a model saved by this version")
+_VERSION_PARTS = ("jieba", "opencc_version")
+
+
+def feature_fingerprint(normaliser: Mapping[str, Any], tokenizer: Mapping[str, Any]) -> dict[str, Any]:
+    """sha256 over everything outside a model file that decides which features a text gets.
+
+    ``normaliser`` and ``tokenizer`` are the model's options (``CompiledModel.normaliser`` and the
+    tokenizer's attributes).  Returns ``{"sha256": …, "parts": {…}}`` with one entry per part, so that a
+    mismatch can say what changed:
+
+    ``signals``
+        name, pattern and flags of every rule signal (:data:`dunning_nlp.signals.SIGNALS`);
+    ``normaliser``
+        every pattern and table of :mod:`dunning_nlp.normalise` and the model's normaliser options;
+    ``userdict``
+        the bytes of the domain dictionary ``resources/userdict.txt``;
+    ``opencc``
+        the OpenCC configuration the normaliser converts with and the dictionaries it names;
+    ``tokenizer``
+        the tokenizer settings (the back-end *setting*: ``auto`` stays valid whichever back-end is
+        installed) and the token filter;
+    ``jieba``, ``opencc_version``
+        the library versions, as plain version strings.
+
+    The digest is the same in every process: sets and dicts are sorted (``tests/test_model_file_safety.py``
+    checks it under another ``PYTHONHASHSEED``).
+    """
+    parts = dict(_static_parts())
+    parts["normaliser"] = _digest({"rules": parts.pop("normaliser_rules"), "options": dict(normaliser)})
+    parts["tokenizer"] = _digest({"settings": dict(tokenizer), "filter": parts.pop("tokenizer_rules")})
+    parts = dict(sorted(parts.items()))
+    return {"sha256": _digest(parts), "parts": parts}
+
+
+def check_feature_fingerprint(config: Mapping[str, Any], source: Any) -> None:
+    """Refuse a compiled model whose features were defined otherwise than this installation defines them.
+
+    The one place where the fingerprint is checked (:meth:`CompiledModel.load` calls it).  Raises
+    :class:`~dunning_nlp.errors.ModelCompatibilityError` naming the parts that changed and how to retrain.
+    """
+    stored = config.get("feature_fingerprint")
+    retrain = _retrain_hint(source)
+    if not isinstance(stored, dict) or not isinstance(stored.get("sha256"), str):
+        raise ModelCompatibilityError(
+            f"{source}: the model records no feature fingerprint (it was saved by an older dunning_nlp), so this "
+            f"version cannot check that its signals, normaliser rules, dictionary and tokenizer are the ones its "
+            f"weights were trained on — {retrain}")
+    here = feature_fingerprint(config.get("normaliser", {}), config.get("tokenizer", {}))
+    if stored["sha256"] == here["sha256"]:
+        return
+    before = stored.get("parts") if isinstance(stored.get("parts"), dict) else {}
+    changed = [_describe_change(part, before.get(part), now) for part, now in here["parts"].items()
+               if before.get(part) != now] or ["the fingerprint"]
+    raise ModelCompatibilityError(
+        f"{source}: the model's features were defined differently when it was saved ({', '.join(changed)} "
+        f"changed since), so its weights do not fit the features this version computes — {retrain}")
+
+
+def _describe_change(part: str, before: Any, now: str) -> str:
+    if part in _VERSION_PARTS:
+        return f"{part.replace('_version', '')} {before or '?'} → {now}"
+    return part
+
+
+def _retrain_hint(source: Any) -> str:
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        return _RETRAIN.format(directory=path.parent, name=path.stem)
+    return _RETRAIN.format(directory="DIR", name="NAME")
+
+
+@lru_cache(maxsize=1)
+def _static_parts() -> tuple[tuple[str, str], ...]:
+    """The parts that do not depend on a model's options, computed once per process."""
+    from . import normalise, tokenise
+
+    return (
+        ("signals", _digest([[s.name, _canonical(s.pattern)] for s in SIGNALS])),
+        ("normaliser_rules", _digest(_module_tables(normalise))),
+        ("tokenizer_rules", _digest(_canonical(tokenise._DROP_RE))),
+        ("userdict", hashlib.sha256((files("dunning_nlp") / "resources" / "userdict.txt").read_bytes()).hexdigest()),
+        ("opencc", _opencc_digest(normalise._t2s().conversion)),
+        ("jieba", _library_version("jieba", "jieba")),
+        ("opencc_version", _library_version("opencc-python-reimplemented", "opencc")),
+    )
+
+
+def _module_tables(module: ModuleType) -> dict[str, Any]:
+    """Every module-level pattern, string, number and table of ``module`` (not its functions), canonical.
+
+    Read from the module rather than listed by hand, so that a rule added to the normaliser is covered
+    without anyone remembering to add it here.
+    """
+    kinds = (re.Pattern, str, bytes, int, float, dict, list, tuple, set, frozenset, enum.Enum)
+    return {name: _canonical(value) for name, value in sorted(vars(module).items())
+            if not name.startswith("__") and (isinstance(value, kinds) or _is_dataclass_instance(value))}
+
+
+def _is_dataclass_instance(value: Any) -> bool:
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+
+
+def _canonical(value: Any) -> Any:
+    """A JSON value that is the same for equal tables in every process (sets and dicts sorted)."""
+    if isinstance(value, re.Pattern):
+        pattern = value.pattern
+        return {"re": pattern if isinstance(pattern, str) else pattern.hex(), "flags": int(value.flags)}
+    if isinstance(value, enum.Enum):
+        return {"enum": type(value).__qualname__, "value": _canonical(value.value)}
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, bytes):
+        return {"bytes": value.hex()}
+    if isinstance(value, dict):
+        items = [[_canonical(k), _canonical(v)] for k, v in value.items()]
+        return {"dict": sorted(items, key=lambda kv: _json(kv[0]))}
+    if isinstance(value, (set, frozenset)):
+        return {"set": sorted((_canonical(v) for v in value), key=_json)}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    if _is_dataclass_instance(value):
+        return {"dataclass": type(value).__qualname__,
+                "fields": {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    if callable(value):  # a rule's replacement function: its name (its code is the package version's)
+        name = getattr(value, "__qualname__", type(value).__qualname__)
+        return {"callable": f"{getattr(value, '__module__', '')}.{name}"}
+    text = repr(value)
+    return {"object": type(value).__qualname__ if " at 0x" in text else text}
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(_json(value).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _opencc_digest(conversion: str) -> str:
+    """sha256 of an OpenCC configuration and of every dictionary file it names, in order."""
+    h = hashlib.sha256()
+    try:
+        root = files("opencc")
+        config = (root / "config" / f"{conversion}.json").read_bytes()
+        h.update(config)
+        for name in _dictionary_files(json.loads(config)):
+            data = (root / "dictionary" / name).read_bytes()
+            h.update(f"\0{name}\0{len(data)}\0".encode())
+            h.update(data)
+    except (OSError, ValueError, ModuleNotFoundError) as exc:  # another OpenCC layout: its version still counts
+        h.update(f"unreadable:{conversion}:{type(exc).__name__}".encode())
+    return h.hexdigest()
+
+
+def _dictionary_files(config: Any) -> list[str]:
+    """The ``file`` entries of an OpenCC configuration, in order of appearance."""
+    if isinstance(config, dict):
+        found = [config["file"]] if isinstance(config.get("file"), str) else []
+        return found + [f for key, v in config.items() if key != "file" for f in _dictionary_files(v)]
+    if isinstance(config, list):
+        return [f for v in config for f in _dictionary_files(v)]
+    return []
+
+
+def _library_version(distribution: str, module: str) -> str:
+    """Installed version of a library, from its metadata (without importing it when possible)."""
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        import importlib
+
+        try:
+            return str(getattr(importlib.import_module(module), "__version__", "unknown"))
+        except ImportError:
+            return "missing"

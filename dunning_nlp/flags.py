@@ -14,15 +14,17 @@ normalised text; two flags look across messages: late-night contact
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Sequence
 
 from .normalise import normalize_text
+from .report_i18n import CATALOGUES
 from .signals import find_signals
 
-__all__ = ["Flag", "FLAGS", "FlagSettings", "flag_messages"]
+__all__ = ["Flag", "FLAGS", "FLAG_CODES", "FlagSettings", "flag_messages", "has_clock"]
 
 
 @dataclass(frozen=True)
@@ -34,26 +36,17 @@ class Flag:
     rule: str
 
 
-FLAGS: dict[str, Flag] = {f.code: f for f in (
-    Flag("threat", "Threats, intimidation or insults",
-         "刑法 第293条之一 催收非法债务罪（恐吓、跟踪、骚扰）/ 第293条 寻衅滋事; 两高两部《关于办理实施“软暴力”的刑事案件若干问题的意见》(2019-04-09)"),
-    Flag("third_party", "Contact with third parties (relatives, colleagues, contact list)",
-         "个人信息保护法 第10条; 民法典 第1032–1033条; 中国互联网金融协会《互联网金融贷后催收业务指引》: 仅向债务人本人催收"),
-    Flag("late_night", "Collection message at night",
-         "中国互联网金融协会《互联网金融贷后催收业务指引》: 22:00–08:00 不得催收（另有约定除外）"),
-    Flag("high_frequency", "Many collection messages from one sender in one day",
-         "《互联网金融贷后催收业务指引》: 每日接通不超过3次（此处按短信类推）; 民法典 第1033条: 不得以短信等方式侵扰私人生活安宁"),
-    Flag("impersonation", "Claims to be, or to act with, courts, police or regulators",
-         "刑法 第293条之一; 软暴力意见 (2019); 真实法院文书不会由催收方以短信送达"),
-    Flag("personal_account", "Demand to pay into a personal or 'safe' account",
-         "官方还款渠道为APP内还款与95xxx客服; 涉嫌诈骗请拨打 96110 或向 12381 举报"),
-    Flag("unofficial_channel", "Links, mobile numbers or chat accounts that are not official channels",
-         "官方渠道为95xxx客服与APP内还款; 12381 预警短信不含链接; 垃圾与诈骗短信可向 12321/12381 举报"),
-)}
+#: The flags in report order.  Their titles and rules live in the report's message catalogue
+#: (:mod:`dunning_nlp.report_i18n`, one per language); these are the English ones.
+FLAG_CODES: tuple[str, ...] = ("threat", "third_party", "late_night", "high_frequency", "impersonation",
+                               "personal_account", "unofficial_channel")
+FLAGS: dict[str, Flag] = {code: Flag(code, CATALOGUES["en"]["flags"][code]["title"], CATALOGUES["en"]["flags"][code]["rule"])
+                          for code in FLAG_CODES}
 
 _THREAT_SIGNALS = {"threat_visit", "threat_general", "insult", "contact_blast"}
 _IMPERSONATION = {"fake_legal"}
 _CHANNEL_SIGNALS = {"link", "personal_phone", "im_contact"}
+_CLOCK = re.compile(r"\d[T ]\d")  # a date followed by a time of day
 
 
 @dataclass(frozen=True)
@@ -68,6 +61,11 @@ class FlagSettings:
         if self.night_start > self.night_end:
             return hour >= self.night_start or hour < self.night_end
         return self.night_start <= hour < self.night_end
+
+
+def has_clock(timestamp: str) -> bool:
+    """True when an ISO timestamp has a time of day: a date-only value (``2024-03-01``) has no hour to judge."""
+    return bool(_CLOCK.search(timestamp or ""))
 
 
 def _when(timestamp: str) -> datetime | None:
@@ -97,7 +95,7 @@ def flag_messages(rows: Sequence[dict], settings: FlagSettings = FlagSettings())
             found.add("threat")
         if label == "third_party" or "third_party" in secondary:
             found.add("third_party")
-        if when is not None and settings.is_night(when.hour):
+        if when is not None and has_clock(row.get("timestamp", "")) and settings.is_night(when.hour):
             found.add("late_night")
         if when is not None and per_day[(row.get("sender", ""), when.date())] > settings.max_per_day:
             found.add("high_frequency")

@@ -12,6 +12,7 @@ contribution to the winning class.
 from __future__ import annotations
 
 import itertools
+import sys
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
@@ -124,8 +125,10 @@ class Classifier:
     """
 
     #: Normalised forms whose predictions are remembered across calls (SMS dumps repeat templates).
-    #: An entry with its evidence takes about 2 KB, so the cache stays near 30 MB.
+    #: An entry with its evidence takes about 2 KB plus its text, so the cache stays near 30 MB.
     cache_size = 16384
+    #: Bytes the remembered predictions may hold (estimated): long texts fill it before :attr:`cache_size` does.
+    cache_bytes = 32 << 20
 
     def __init__(self, model: Any, manifest: Mapping | None = None, n_evidence: int = 6, prior: PriorSpec = None):
         self.manifest = dict(manifest or {})
@@ -140,7 +143,8 @@ class Classifier:
         # A model without a recorded training prior (older files) cannot be re-weighted; the gate still applies.
         self._target_prior = resolve_prior(prior) if model.class_prior is not None else None
         self._debt_column = model.signal_offset + [s.name for s in SIGNALS].index(GATE_SIGNAL)
-        self._cache: dict[tuple[str, bool, str], tuple[str, dict, tuple, tuple]] = {}
+        self._cache: dict[tuple[str, bool, str, int], tuple[str, dict, tuple, tuple]] = {}
+        self._cache_held = 0  # estimated bytes held by _cache (see _entry_bytes)
         self._display: dict[int, tuple | None] = {}  # feature column -> how it is shown (None: not shown)
         self._cache_lock = threading.Lock()
 
@@ -182,12 +186,14 @@ class Classifier:
         unique = list(dict.fromkeys(texts))
         normalised = self.model.normalise(unique)
         cache = self._cache
-        # The segmentation back-end can change between calls ($DUNNING_NLP_TOKENIZER); it is part of the key.
+        # The segmentation back-end can change between calls ($DUNNING_NLP_TOKENIZER), and n_evidence can be
+        # changed on the instance: both are part of the key.
         backend = resolve_backend(self.model.tokenizer.backend)
+        n_evidence = self.n_evidence if evidence else 0
         known = {}
         forms = []  # distinct forms not in the cache
         for form in dict.fromkeys(normalised):
-            hit = cache.get((form, evidence, backend))
+            hit = cache.get((form, evidence, backend, n_evidence))
             if hit is None:
                 forms.append(form)
             else:
@@ -206,7 +212,7 @@ class Classifier:
                 # The row's signal columns are the signals found in the form: no second regex pass.
                 signals = (SIGNALS[j - offset].name for j in indices.tolist() if j >= offset)
                 known[form] = (label, scores, ev, _secondary(label, scores, signals))
-            self._remember({(form, evidence, backend): known[form] for form in forms})
+            self._remember({(form, evidence, backend, n_evidence): known[form] for form in forms})
         results: dict[str, Prediction] = {}
         for text, form in zip(unique, normalised):
             label, scores, ev, secondary = known[form]
@@ -216,20 +222,32 @@ class Classifier:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state["_cache"] = {}
+        state["_cache_held"] = 0
         del state["_cache_lock"]
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+        self.__dict__.setdefault("_cache_held", 0)  # pickled before the cache counted bytes
         self._cache_lock = threading.Lock()
 
     def _remember(self, entries: dict) -> None:
+        """Add predictions to the cache, then drop the oldest past :attr:`cache_size` entries or :attr:`cache_bytes`."""
+        largest = self.cache_bytes // 64  # one huge text is not worth dropping thousands of templates
         with self._cache_lock:
-            self._cache.update(entries)
-            excess = len(self._cache) - self.cache_size
+            cache = self._cache
+            for key, value in entries.items():
+                cost = _entry_bytes(key, value)
+                if cost <= largest and key not in cache:
+                    cache[key] = value
+                    self._cache_held += cost
+            excess = len(cache) - self.cache_size
             if excess > 0:  # drop the oldest entries (dicts keep insertion order)
-                for key in list(itertools.islice(self._cache, excess)):
-                    del self._cache[key]
+                for key in list(itertools.islice(cache, excess)):
+                    self._cache_held -= _entry_bytes(key, cache.pop(key))
+            while self._cache_held > self.cache_bytes and cache:
+                key = next(iter(cache))
+                self._cache_held -= _entry_bytes(key, cache.pop(key))
 
     def _evidence(self, indices: np.ndarray, values: np.ndarray, class_index: int) -> tuple[Evidence, ...]:
         contrib = values * self.model.explain_weights()[class_index, indices]
@@ -268,6 +286,19 @@ class Classifier:
     def __repr__(self) -> str:
         family = self.manifest.get("family", "?")
         return f"Classifier(family={family!r}, labels={list(LABELS)}, prior={self.prior!r})"
+
+
+#: Estimated bytes of a cached prediction besides its text and evidence values: the key tuple, the scores dict
+#: (five floats), the result tuple and the Evidence objects.
+_ENTRY_BASE = 1024
+_EVIDENCE_ITEM = 400
+
+
+def _entry_bytes(key: tuple, value: tuple) -> int:
+    """Estimated bytes one prediction-cache entry holds: grows with the text and the evidence kept."""
+    evidence = value[2]
+    return (_ENTRY_BASE + sys.getsizeof(key[0]) + _EVIDENCE_ITEM * len(evidence)
+            + sum(sys.getsizeof(e.value) for e in evidence))
 
 
 def _secondary(label: str, scores: Mapping[str, float], signals: Iterable[str]) -> tuple[str, ...]:

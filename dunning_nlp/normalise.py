@@ -31,6 +31,8 @@ import threading
 import unicodedata
 from functools import lru_cache
 
+from ._cache import bounded_cache
+
 __all__ = [
     "PLACEHOLDERS",
     "PLACEHOLDER_RE",
@@ -251,7 +253,7 @@ def _pieces_re() -> re.Pattern:
     return re.compile(f"({separators[1:-1]}|[0-9]+)")
 
 
-@lru_cache(maxsize=65536)
+@bounded_cache(8 << 20)  # bounded by bytes: a piece can be a whole long message
 def _convert_piece(piece: str) -> str:
     if not piece:
         return piece
@@ -347,7 +349,7 @@ def normalize_text(text: str, *, traditional: bool = True, deobfuscate: bool = T
     return _cached(text, bool(traditional), bool(deobfuscate), bool(placeholders), bool(compact))
 
 
-@lru_cache(maxsize=65536)
+@bounded_cache(48 << 20)  # about 65,000 SMS-sized entries; long texts count for what they hold
 def _cached(text: str, traditional: bool, deobfuscate: bool, placeholders: bool, compact: bool = False) -> str:
-    """:func:`normalize_text` with a bounded cache: SMS dumps repeat messages verbatim."""
+    """:func:`normalize_text` with a cache bounded by bytes: SMS dumps repeat messages verbatim."""
     return _normalize_once(text, traditional, deobfuscate, placeholders, compact)

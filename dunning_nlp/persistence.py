@@ -12,11 +12,16 @@ A saved model ``NAME`` is three files:
     only load pipelines you trained yourself or that come from a source you trust.
 ``NAME.json``
     The manifest: sha256 of both files, the package, scikit-learn, jieba and
-    Python versions, the label set, the hash of the training data and the
-    evaluation metrics.
+    Python versions, the label set, the feature fingerprint, the hash of the
+    training data and the evaluation metrics.
 
 Both loaders check the manifest first and refuse, with a message that says
 how to retrain, a file whose hash, labels or library versions do not match.
+The compiled loader also refuses a model whose feature fingerprint (signals,
+normaliser rules, dictionary, OpenCC tables, tokenizer and versions; see
+:func:`dunning_nlp.compiled.feature_fingerprint`) differs from this
+installation's.  :func:`recompile_model` rewrites the ``.npz`` of a model
+saved before fingerprints existed, from its trusted ``.joblib``.
 """
 
 from __future__ import annotations
@@ -33,8 +38,8 @@ from ._version import __version__
 from .errors import ModelCompatibilityError, ModelIntegrityError, ModelNotFoundError
 from .labels import LABELS
 
-__all__ = ["save_model", "load_model", "load_compiled", "read_manifest", "sha256_file", "runtime_versions",
-           "DEFAULT_MODEL_NAME"]
+__all__ = ["save_model", "load_model", "load_compiled", "recompile_model", "read_manifest", "sha256_file",
+           "runtime_versions", "DEFAULT_MODEL_NAME"]
 
 DEFAULT_MODEL_NAME = "default"
 _RETRAIN = "retrain it with `dunning-nlp train -o models/` (or notebooks/02_train.ipynb)"
@@ -81,19 +86,52 @@ def save_model(pipeline: Any, directory: Path | str, name: str = DEFAULT_MODEL_N
     with atomic_writer(model_path, binary=True) as fh:
         joblib.dump(pipeline, fh, compress=3)
     with atomic_writer(compiled_path, binary=True) as fh:
-        compiled.save(fh)
+        compiled.save(fh)  # records the feature fingerprint in the .npz
     manifest = {
         "model_file": model_path.name,
         "sha256": sha256_file(model_path),
-        "compiled_file": compiled_path.name,
-        "compiled_sha256": sha256_file(compiled_path),
+        **_compiled_entries(compiled, compiled_path),
         "labels": list(LABELS),
         "versions": runtime_versions(),
         **dict(extra or {}),
     }
-    with atomic_writer(directory / f"{name}.json") as fh:
-        fh.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    _write_manifest(directory / f"{name}.json", manifest)
     return model_path
+
+
+def _compiled_entries(compiled: Any, compiled_path: Path) -> dict[str, str]:
+    """Manifest entries for a written ``.npz``: its name, sha256 and feature fingerprint (for readers)."""
+    from .compiled import feature_fingerprint
+
+    fingerprint = feature_fingerprint(compiled.normaliser, vars(compiled.tokenizer))["sha256"]
+    return {"compiled_file": compiled_path.name, "compiled_sha256": sha256_file(compiled_path),
+            "feature_fingerprint": fingerprint}
+
+
+def _write_manifest(path: Path, manifest: Mapping[str, Any]) -> None:
+    with atomic_writer(path) as fh:
+        fh.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+
+
+def recompile_model(path: Path | str) -> Path:
+    """Rewrite a saved model's compiled ``.npz`` from its ``.joblib`` pipeline; keep the rest of the manifest.
+
+    For a model saved before compiled files recorded a feature fingerprint (or before compiled files
+    existed), **when its features are the ones this version computes**: trained with the same signals,
+    normaliser rules, dictionary and tokenizer.  When they changed, the weights no longer fit: retrain
+    instead.  This unpickles the ``.joblib`` (after checking its sha256), which runs code from the file:
+    only for a model you trained yourself or trust.  Returns the ``.npz`` path.
+    """
+    from .compiled import compile_pipeline
+
+    pipeline, manifest = load_model(path)
+    model_path, manifest_path = _resolve(Path(path))
+    compiled = compile_pipeline(pipeline, class_prior=manifest.get("class_prior"))
+    compiled_path = model_path.with_suffix(".npz")
+    with atomic_writer(compiled_path, binary=True) as fh:
+        compiled.save(fh)
+    _write_manifest(manifest_path, {**manifest, **_compiled_entries(compiled, compiled_path)})
+    return compiled_path
 
 
 def _resolve(path: Path) -> tuple[Path, Path]:
@@ -164,12 +202,14 @@ def load_compiled(path: Path | str | None = None) -> tuple[Any, dict]:
 
     ``path`` may name the model's ``.npz``, ``.joblib`` or ``.json`` file or a
     directory holding the default model; ``None`` loads the bundled model.
-    Only jieba's version is checked: the compiled form does not depend on
-    scikit-learn.  Nothing is ever unpickled here: a manifest without
+    Only jieba's version is checked here: the compiled form does not depend on
+    scikit-learn; :meth:`CompiledModel.load` then checks the feature
+    fingerprint (``ModelCompatibilityError`` when it is missing or differs).
+    Nothing is ever unpickled here: a manifest without
     ``compiled_sha256`` (a model saved before compiled files existed) is
     refused, since falling back to the ``.joblib`` would let a file beside the
-    model run code.  Re-save such a model with :func:`save_model` after
-    loading it explicitly with :func:`load_model`.
+    model run code.  Write the ``.npz`` of such a model with
+    :func:`recompile_model` (which unpickles it, explicitly).
     """
     from .compiled import CompiledModel
 
@@ -182,8 +222,9 @@ def load_compiled(path: Path | str | None = None) -> tuple[Any, dict]:
     manifest = read_manifest(model_path)
     if "compiled_sha256" not in manifest:
         raise ModelIntegrityError(f"{model_path}: the manifest names no compiled model (.npz); loading would mean "
-                                  f"unpickling the .joblib, which can run code. If you trust the file, re-save it: "
-                                  f"persistence.save_model(*persistence.load_model(path)[:1], directory) — or {_RETRAIN}")
+                                  f"unpickling the .joblib, which can run code. If you trust the file and this "
+                                  f"version computes the features it was trained on, write its .npz with "
+                                  f"dunning_nlp.persistence.recompile_model(path) — or {_RETRAIN}")
     # Like the .joblib, the .npz is found by name beside the manifest: renamed models keep working.
     compiled_path = model_path.with_suffix(".npz")
     check_manifest(manifest, compiled_path, hash_key="compiled_sha256", libraries=("jieba",))

@@ -27,6 +27,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from . import _jieba_cache
+from ._cache import bounded_cache
 from .normalise import PLACEHOLDER_RE
 
 __all__ = ["JiebaTokenizer", "tokenize", "userdict_terms", "cache_dir", "resolve_backend", "BACKENDS"]
@@ -149,7 +150,7 @@ def _jieba_segmenter(use_userdict: bool):
     return seg
 
 
-@lru_cache(maxsize=32768)
+@bounded_cache(48 << 20)  # bounded by bytes: a 4,000-character text holds ~2,500 tokens
 def _tokens(text: str, userdict: bool, lowercase: bool, keep_punct: bool, hmm: bool = False,
             backend: str = "jieba") -> tuple[str, ...]:
     """Segment one text; cached because SMS dumps repeat messages verbatim."""
@@ -185,7 +186,7 @@ def _han_blocks() -> re.Pattern:
     return jieba.re_han_default
 
 
-@lru_cache(maxsize=65536)
+@bounded_cache(32 << 20)
 def _block_tokens(block: str, userdict: bool, lowercase: bool, keep_punct: bool, hmm: bool) -> tuple[str, ...]:
     return tuple(_filter(_segmenter(userdict, "jieba").cut(block, HMM=hmm), lowercase, keep_punct))
 

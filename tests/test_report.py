@@ -104,7 +104,7 @@ def test_report_formats_provenance_and_redaction(tmp_path):
     from importlib.resources import files
 
     manifest = json.loads((files("dunning_nlp.models") / "default.json").read_text(encoding="utf-8"))
-    assert report["meta"]["model_sha256"] == manifest["sha256"]
+    assert report["meta"]["model_sha256"] == manifest["compiled_sha256"]  # the .npz predictions come from
     assert report["meta"]["inputs"][0] == {"path": str(src), "sha256": sha256_file(src)}
     assert report["meta"]["tool"].startswith("dunning_nlp ") and report["meta"]["generated_at"]
     first = next(m for m in report["messages"] if m["source"] == str(src))

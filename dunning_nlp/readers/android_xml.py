@@ -20,7 +20,8 @@ from .base import Message, from_epoch, get_tz
 __all__ = ["read_android_xml"]
 
 _PAIR = re.compile(rb"&#(x[dD][89abAB][0-9a-fA-F]{2}|5[5-6]\d{3});&#(x[dD][c-fC-F][0-9a-fA-F]{2}|5[6-7]\d{3});")
-_LONE = re.compile(rb"&#(x[dD][89a-fA-F][0-9a-fA-F]{2}|55[3-9]\d{2}|5[6-7]\d{3});")
+_LONE = re.compile(rb"&#(x[dD][89a-fA-F][0-9a-fA-F]{2}|5529[6-9]|55[3-9]\d{2}|5[6-7]\d{3});")
+_HIGH_END = re.compile(rb"&#(x[dD][89abAB][0-9a-fA-F]{2}|5529[6-9]|55[3-9]\d{2}|56[0-2]\d{2}|563[01]\d);\Z")
 _MAX_ATTR = 2_000_000  # longest body kept; bounded so one hostile attribute cannot exhaust memory
 
 
@@ -40,21 +41,44 @@ def _lone(match: re.Match[bytes]) -> bytes:
 
 
 class _RefRepair:
-    """File-like wrapper that repairs surrogate character references while streaming."""
+    """File-like wrapper that repairs surrogate character references while streaming.
+
+    A pair can straddle the end of a read chunk (``…&#55357;&#568`` | ``32;…``),
+    so the end of each chunk is held back from the last ``&`` near it, and
+    further back to a complete high-surrogate reference just before that ``&``:
+    both halves of a pair are always repaired together, never as two lone
+    halves turned into U+FFFD.
+    """
 
     def __init__(self, raw: BinaryIO):
         self.raw = raw
         self.tail = b""
 
     def read(self, size: int = 65536) -> bytes:
-        chunk = self.raw.read(max(size, 64))
-        data = self.tail + chunk
-        if chunk:
-            cut = data.rfind(b"&", max(0, len(data) - 24))
-            self.tail, data = (data[cut:], data[:cut]) if cut != -1 else (b"", data)
-        else:
-            self.tail = b""
-        return _LONE.sub(_lone, _PAIR.sub(_pair, data))
+        while True:
+            chunk = self.raw.read(max(size, 64))
+            data = self.tail + chunk
+            if not chunk:  # end of file: repair what is left
+                self.tail = b""
+                return _repair(data)
+            cut = _safe_cut(data)
+            self.tail, data = data[cut:], data[:cut]
+            if data:  # never hand an empty chunk to the parser before the end: it would stop there
+                return _repair(data)
+
+
+def _repair(data: bytes) -> bytes:
+    """Rewrite surrogate pairs to one reference each and lone surrogates to U+FFFD."""
+    return _LONE.sub(_lone, _PAIR.sub(_pair, data))
+
+
+def _safe_cut(data: bytes) -> int:
+    """Where to split ``data`` so that no character reference, nor a surrogate pair, is cut in two."""
+    cut = data.rfind(b"&", max(0, len(data) - 24))
+    if cut == -1:
+        return len(data)
+    high = _HIGH_END.search(data, max(0, cut - 12), cut)
+    return high.start() if high else cut
 
 
 def _direction(kind: str) -> str:
