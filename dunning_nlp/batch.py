@@ -33,7 +33,7 @@ from .redact import redact
 __all__ = ["COLUMNS", "classify_messages", "classify_rendered", "render_rows", "RowWriter", "Summary", "MAX_CLASSIFY_CHARS"]
 
 COLUMNS: tuple[str, ...] = ("source", "record", "sender", "timestamp", "direction", "text", "label", "score",
-                            *(f"score_{label}" for label in LABELS), "secondary", "evidence", "error")
+                            *(f"score_{label}" for label in LABELS), "secondary", "signals", "evidence", "error")
 #: Only the start of an (abnormally) long body is classified; the full text is still written.
 MAX_CLASSIFY_CHARS = 4000
 CHUNK = 512
@@ -72,7 +72,7 @@ def _row(msg: Message, pred, redacted: bool) -> dict:
     protect = redact if redacted else (lambda s: s)
     row = {"source": msg.source, "record": msg.record, "sender": protect(msg.sender), "timestamp": msg.timestamp,
            "direction": msg.direction, "text": protect(msg.text), "label": "", "score": "",
-           **{f"score_{lab}": "" for lab in LABELS}, "secondary": "", "evidence": "",
+           **{f"score_{lab}": "" for lab in LABELS}, "secondary": "", "signals": "", "evidence": "",
            "error": "; ".join(filter(None, (msg.error, msg.note)))}  # a note (a guess) still gets a label
     if pred is not None:
         row["label"] = pred.label
@@ -80,6 +80,7 @@ def _row(msg: Message, pred, redacted: bool) -> dict:
         for lab in LABELS:
             row[f"score_{lab}"] = round(pred.scores[lab], 4)
         row["secondary"] = ";".join(pred.secondary)
+        row["signals"] = ";".join(pred.signals)
         row["evidence"] = protect("; ".join(str(e) for e in pred.evidence))
     return row
 

@@ -7,8 +7,9 @@ and returns, per row, the flags that apply.  Flags are only raised on
 collection-related messages (any label but ``other``): an ordinary bank
 alert sent at 23:00 is not a late-night collection message.
 
-Per-message flags look at the label and at the rule signals in the
-normalised text; two flags look across messages: late-night contact
+Per-message flags look at the label and at the rule signals the model
+found (the row's ``signals``, from :attr:`dunning_nlp.model.Prediction.signals`:
+one truth, not a second match of the text); two flags look across messages: late-night contact
 (22:00–08:00 by default) and many messages from one sender on one day.
 """
 
@@ -20,11 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Sequence
 
-from .normalise import normalize_text
 from .report_i18n import CATALOGUES
-from .signals import find_signals
 
-__all__ = ["Flag", "FLAGS", "FLAG_CODES", "FlagSettings", "flag_messages", "has_clock"]
+__all__ = ["Flag", "FLAGS", "FLAG_CODES", "FlagSettings", "flag_messages", "has_clock", "is_night"]
 
 
 @dataclass(frozen=True)
@@ -58,9 +57,20 @@ class FlagSettings:
     max_per_day: int = 3
 
     def is_night(self, hour: int) -> bool:
-        if self.night_start > self.night_end:
-            return hour >= self.night_start or hour < self.night_end
-        return self.night_start <= hour < self.night_end
+        return is_night(hour, self.night_start, self.night_end)
+
+
+def is_night(hour: int, start: int, end: int) -> bool:
+    """True when ``hour`` falls in the window from ``start`` to ``end`` (which may wrap past midnight).
+
+    The one definition of "night" used by the flags and the report's chart.
+
+    >>> is_night(23, 22, 8), is_night(7, 22, 8), is_night(8, 22, 8), is_night(13, 12, 14)
+    (True, True, False, True)
+    """
+    if start > end:
+        return hour >= start or hour < end
+    return start <= hour < end
 
 
 def has_clock(timestamp: str) -> bool:
@@ -88,7 +98,7 @@ def flag_messages(rows: Sequence[dict], settings: FlagSettings = FlagSettings())
         if label in ("", "other"):
             out.append([])
             continue
-        names = {s.name for s in find_signals(normalize_text(row.get("text", "")))}
+        names = set(filter(None, str(row.get("signals") or "").split(";")))
         secondary = set(filter(None, str(row.get("secondary", "")).split(";")))
         found = set()
         if label == "harassment" or "harassment" in secondary or (names & _THREAT_SIGNALS and label != "reminder"):

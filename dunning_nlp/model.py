@@ -67,6 +67,9 @@ class Prediction:
     scores: Mapping[str, float]
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
     secondary: tuple[str, ...] = field(default_factory=tuple)
+    #: Names of the rule signals found in the message (:mod:`dunning_nlp.signals`), as the model saw them:
+    #: the report's flags read these instead of matching the text a second time.
+    signals: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def score(self) -> float:
@@ -80,6 +83,7 @@ class Prediction:
             "score": round(self.score, 4),
             "scores": {k: round(v, 4) for k, v in self.scores.items()},
             "secondary": list(self.secondary),
+            "signals": list(self.signals),
             "evidence": [str(e) for e in self.evidence],
         }
 
@@ -210,13 +214,14 @@ class Classifier:
                 indices, values = rows.row(i)
                 ev = self._evidence(indices, values, best) if evidence else ()
                 # The row's signal columns are the signals found in the form: no second regex pass.
-                signals = (SIGNALS[j - offset].name for j in indices.tolist() if j >= offset)
-                known[form] = (label, scores, ev, _secondary(label, scores, signals))
+                signals = tuple(SIGNALS[j - offset].name for j in indices.tolist() if j >= offset)
+                known[form] = (label, scores, ev, _secondary(label, scores, signals), signals)
             self._remember({(form, evidence, backend, n_evidence): known[form] for form in forms})
         results: dict[str, Prediction] = {}
         for text, form in zip(unique, normalised):
-            label, scores, ev, secondary = known[form]
-            results[text] = Prediction(text=text, label=label, scores=dict(scores), evidence=ev, secondary=secondary)
+            label, scores, ev, secondary, signals = known[form]
+            results[text] = Prediction(text=text, label=label, scores=dict(scores), evidence=ev, secondary=secondary,
+                                       signals=signals)
         return [results[t] for t in texts]
 
     def __getstate__(self) -> dict:

@@ -37,6 +37,7 @@ __all__ = [
     "PLACEHOLDERS",
     "PLACEHOLDER_RE",
     "COMPACT",
+    "PERSONAL_NUMBERS",
     "expand_placeholders",
     "normalize_text",
     "has_traditional",
@@ -174,6 +175,12 @@ def _url_token(match: re.Match[str]) -> str:
                   or any("-" in part for part in labels[:-1]))
     return PLACEHOLDERS["SUSPURL" if suspicious else "URL"]
 
+
+#: The personal numbers in a message — the one catalogue the normaliser (as placeholders) and
+#: :func:`dunning_nlp.redact.redact` (masked in what is written) share.
+PERSONAL_NUMBERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("id", _ID_RE), ("masked", _MASKED_RE), ("account", _FIELD_CARD_RE), ("card", _CARD_RE), ("phone", _PHONE_RE),
+)
 
 _ENTITY_RULES: tuple[tuple[re.Pattern[str], object], ...] = (
     (_URL_RE, _url_token),

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from html import escape
 
+from .flags import is_night
 from .labels import LABELS
 from .report_i18n import catalogue, format_time
 
@@ -147,9 +148,8 @@ def render_html(report: dict, *, for_print: bool = False) -> str:
     names = {lab: cat["labels"][lab] for lab in LABELS}
     night_start, night_end = (int(part[:2]) for part in meta["night"].split("–"))
 
-    def is_night(hour: str) -> bool:
-        h = int(hour)
-        return h >= night_start or h < night_end if night_start > night_end else night_start <= h < night_end
+    def night(hour: str) -> bool:
+        return is_night(int(hour), night_start, night_end)
 
     def label(code: str) -> str:
         return f'<span class="lab {_e(code)}">{_e(names.get(code, code))}</span>' if code else ""
@@ -175,7 +175,7 @@ def render_html(report: dict, *, for_print: bool = False) -> str:
                             title=f'{t["chart_days"]} ({t["chart_max"].format(top=_top(report["per_day"].values()))})')
     per_hour = _stacked_bars([(f"{h:02d}", c) for h, c in enumerate(report["per_hour"])], names=names,
                              title=f'{t["chart_hours"].format(night=meta["night"])} '
-                                   f'({t["chart_max"].format(top=_top(report["per_hour"]))})', highlight=is_night)
+                                   f'({t["chart_max"].format(top=_top(report["per_hour"]))})', highlight=night)
     head = t["flagged_head"]
     flagged_rows = []
     for m in report["messages"]:

@@ -161,10 +161,27 @@ def test_failed_run_leaves_no_partial_output(tmp_path):
     ("11010119900307123X", "19900307"),
     ("6222 0212 3456 7890 123", "3456 7890"),
     ("6222021234567890123", "2123456789"),
+    ("１３８１２３４５６７８", "１２３４"),  # full-width digits (folded as NFKC folds them)
+    ("138.1234.5678", "1234"),
+    ("138 1234 5678", "1234"),
+    ("QQ 123456789", "45678"),
+    ("扣扣：98765432", "7654"),
+    ("卡号:6222 021 2345 678901", "2345 6789"),  # an account number after 卡号, grouped any way
 ])
 def test_redact_patterns(text, hidden):
     masked = redact(f"号码{text}。")
     assert hidden not in masked and "*" in masked
+
+
+def test_redact_masks_every_number_the_normaliser_calls_personal():
+    from dunning_nlp.normalise import PERSONAL_NUMBERS, normalize_text
+
+    samples = ["身份证110101199003071234", "卡号:6222 021 2345 678901", "6222 0212 3456 7890 123",
+               "13812345678", "0755-12345678", "+886 912 345 678"]
+    assert {kind for kind, _ in PERSONAL_NUMBERS} >= {"id", "account", "card", "phone"}
+    for text in samples:
+        assert any(tag in normalize_text(text) for tag in ("⟪IDNO⟫", "⟪CARD⟫", "⟪PHONE⟫")), text
+        assert "*" in redact(text), text
 
 
 def test_row_writer_write_matches_rendered_text(tmp_path):

@@ -8,6 +8,9 @@ import shutil
 
 import pytest
 
+from dunning_nlp.normalise import normalize_text
+from dunning_nlp.signals import find_signals
+
 from dunning_nlp.cli import main
 from dunning_nlp.flags import FLAGS, FlagSettings, flag_messages
 from dunning_nlp.persistence import sha256_file
@@ -22,8 +25,10 @@ HOSTILE = ('<script>window.__pwned=1;alert(1)</script><img src=x onerror="window
 
 
 def row(label, text="x", sender="1380000", ts="2026-10-01T12:00:00+08:00", secondary=""):
+    # A batch row carries the signals the model found (Prediction.signals); flags read them, not the text.
+    signals = ";".join(s.name for s in find_signals(normalize_text(text, compact=True)))
     return {"source": "t", "record": 1, "sender": sender, "timestamp": ts, "label": label, "score": 0.9,
-            "secondary": secondary, "evidence": "", "text": text, "error": ""}
+            "secondary": secondary, "signals": signals, "evidence": "", "text": text, "error": ""}
 
 
 def run(argv):
@@ -46,6 +51,13 @@ def run(argv):
 ])
 def test_single_message_flags(r, expected):
     assert flag_messages([r])[0] == expected
+
+
+def test_flags_read_the_models_signals_not_the_text():
+    # The same text with and without the signal the model reported: only the reported signal counts.
+    r = row("harassment", "你的案件已立案，派出所将上门拘留")
+    assert "impersonation" in flag_messages([r])[0]
+    assert "impersonation" not in flag_messages([{**r, "signals": "debt"}])[0]
 
 
 def test_high_frequency_counts_per_sender_and_day():
