@@ -109,7 +109,7 @@ _ZH = {
         "none": "未识别",
     },
     "sources": {
-        "signature": "短信签名【】",
+        "signature": "短信开头或末尾的【签名】",
         "sign_off": "短信末尾署名",
         "organisation": "正文中的机构名",
         "mention": "正文中提到的平台或APP",
@@ -254,7 +254,7 @@ _EN = {
         "none": "not found",
     },
     "sources": {
-        "signature": "SMS signature 【】",
+        "signature": "the 【signature】 at the start or end of the SMS",
         "sign_off": "sign-off at the end",
         "organisation": "organisation named in the text",
         "mention": "platform or app mentioned in the text",
