@@ -19,6 +19,15 @@ settings.register_profile("explore", print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "explore"))
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def needs_tools(*tools: str):
+    """Skip a test when a command-line tool is missing — except under CI, where a missing tool must fail."""
+    import shutil
+
+    missing = [t for t in tools if not shutil.which(t)]
+    return pytest.mark.skipif(bool(missing) and not os.environ.get("CI"),
+                              reason=f"{', '.join(missing)} not installed (scripts/setup_browser.sh installs them)")
 DATA = ROOT / "data"
 
 

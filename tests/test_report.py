@@ -2,7 +2,6 @@
 
 import io
 import json
-import os
 import re
 import shutil
 
@@ -17,7 +16,7 @@ from dunning_nlp.persistence import sha256_file
 from dunning_nlp.report import build_report
 from dunning_nlp.report_html import render_html
 
-from conftest import DATA
+from conftest import DATA, needs_tools
 
 SAMPLES = DATA / "samples"
 HOSTILE = ('<script>window.__pwned=1;alert(1)</script><img src=x onerror="window.__pwned=2">'
@@ -132,13 +131,9 @@ def test_report_user_errors(argv, needle, tmp_path):
     assert code == 2 and needle in err and not (tmp_path / "r.html").exists()
 
 
-def _browser_available():
-    return shutil.which("chromium") and shutil.which("chromedriver")
-
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _browser_available() and not os.environ.get("CI"),
-                    reason="chromium/chromedriver not installed (scripts/setup_browser.sh installs them)")
+@needs_tools("chromium", "chromedriver")
 def test_report_in_headless_chromium(tmp_path):
     from selenium import webdriver
     from selenium.common.exceptions import NoAlertPresentException

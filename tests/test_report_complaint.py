@@ -17,7 +17,7 @@ from dunning_nlp.report import build_report
 from dunning_nlp.report_html import render_html
 from dunning_nlp.report_i18n import CATALOGUES, format_time
 
-from conftest import DATA
+from conftest import DATA, needs_tools
 
 SAMPLES = DATA / "samples"
 
@@ -178,13 +178,9 @@ def test_pdf_without_chromium_is_a_one_line_error(tmp_path, monkeypatch):
     assert len(err.strip().splitlines()) == 1 and "Chromium" in err and "apt-get install chromium" in err
 
 
-def _pdf_tools():
-    return shutil.which("chromium") and shutil.which("pdftotext")
-
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _pdf_tools() and not os.environ.get("CI"),
-                    reason="chromium/pdftotext not installed (scripts/setup_browser.sh installs them)")
+@needs_tools("chromium", "pdftotext")
 def test_report_prints_to_pdf_with_headings_flagged_table_and_hashes(tmp_path):
     src = tmp_path / "in.csv"
     lines = ["号码,时间,内容"] + [f"1381234{i:04d},2026-10-{1 + i % 28:02d} 23:{i % 60:02d}:00,"
@@ -209,13 +205,9 @@ def test_report_prints_to_pdf_with_headings_flagged_table_and_hashes(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------- 5. phones
-def _browser_available():
-    return shutil.which("chromium") and shutil.which("chromedriver")
-
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _browser_available() and not os.environ.get("CI"),
-                    reason="chromium/chromedriver not installed (scripts/setup_browser.sh installs them)")
+@needs_tools("chromium", "chromedriver")
 def test_report_reads_on_a_phone_and_a_desktop(tmp_path):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
