@@ -143,7 +143,7 @@ class Classifier:
             model = compile_pipeline(model, class_prior=self.manifest.get("class_prior"))
         self.model: CompiledModel = model
         self.n_evidence = n_evidence
-        self.prior = prior
+        self._prior = prior
         # A model without a recorded training prior (older files) cannot be re-weighted; the gate still applies.
         self._target_prior = resolve_prior(prior) if model.class_prior is not None else None
         self._debt_column = model.signal_offset + [s.name for s in SIGNALS].index(GATE_SIGNAL)
@@ -151,6 +151,11 @@ class Classifier:
         self._cache_held = 0  # estimated bytes held by _cache (see _entry_bytes)
         self._display: dict[int, tuple | None] = {}  # feature column -> how it is shown (None: not shown)
         self._cache_lock = threading.Lock()
+
+    @property
+    def prior(self) -> PriorSpec:
+        """The ``prior=`` this classifier was built with (read-only: cached predictions depend on it)."""
+        return self._prior
 
     @property
     def labels(self) -> tuple[str, ...]:
