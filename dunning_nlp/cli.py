@@ -71,9 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="default", help="model name: writes NAME.npz, NAME.joblib and NAME.json")
 
     from .report_cli import add_report_parser
+    from .spark_cli import add_spark_parser
 
     add_batch_parser(sub)
     add_report_parser(sub)
+    add_spark_parser(sub)
     return parser
 
 
@@ -197,6 +199,10 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
             from .report_cli import run_report_command
 
             return run_report_command(args, stdin, out, err)
+        if args.command == "spark":
+            from .spark_cli import run_spark_command
+
+            return run_spark_command(args, stdin, out, err)
     except DunningNLPError as exc:
         err.write(f"dunning-nlp: error: {exc}\n")
         return 2

@@ -207,7 +207,7 @@ def test_guess_note_reaches_the_row_and_the_row_is_still_classified():
             from types import SimpleNamespace
 
             return [SimpleNamespace(label="reminder", score=0.9, scores={lab: 0.2 for lab in
-                    ("reminder", "harassment", "third_party", "fraud", "other")}, secondary=(), evidence=())
+                    ("reminder", "harassment", "third_party", "fraud", "other")}, secondary=(), signals=(), evidence=())
                     for _ in texts]
 
     msg = Message("f.txt", 1, text="请还款", note="encoding guessed as GB18030 (GBK) (the file is not UTF-8)")
