@@ -31,14 +31,19 @@ def add_input_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, directories, or - for stdin")
     p.add_argument("--format", default="auto", choices=[f.value for f in Format],
                    help="input format for every input (default: detect per file)")
+    add_column_arguments(p)
+    p.add_argument("--redact", action="store_true", help="mask phone, ID and bank-card numbers in the output")
+    p.add_argument("--model", help="model to use (default: the bundled model)")
+    add_prior_argument(p)
+
+
+def add_column_arguments(p: argparse.ArgumentParser) -> None:
+    """How to read a table's columns and times: shared by batch, report and spark."""
     p.add_argument("--text-column", help="CSV/JSONL column holding the message text (name or 0-based index)")
     p.add_argument("--sender-column", help="CSV column holding the sender number")
     p.add_argument("--time-column", help="CSV column holding the timestamp")
     p.add_argument("--direction-column", help="CSV column holding sent/received")
     p.add_argument("--tz", default=None, help="time zone for timestamps without one (default: Asia/Shanghai)")
-    p.add_argument("--redact", action="store_true", help="mask phone, ID and bank-card numbers in the output")
-    p.add_argument("--model", help="model to use (default: the bundled model)")
-    add_prior_argument(p)
 
 
 def add_prior_argument(p) -> None:

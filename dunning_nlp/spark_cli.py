@@ -39,6 +39,7 @@ from typing import Iterable, Iterator, TextIO
 from urllib.parse import unquote
 
 from dunning_nlp.batch import COLUMNS
+from dunning_nlp.batch_cli import add_column_arguments, add_prior_argument
 from dunning_nlp.errors import ColumnError, InputError, UnknownFormatError
 from dunning_nlp.labels import LABELS
 from dunning_nlp.readers.base import get_tz, parse_timestamp
@@ -71,18 +72,13 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--overwrite", action="store_true", help="replace the output directory if it exists")
     p.add_argument("--input-format", default="auto", choices=FORMATS,
                    help="format of every input (default: from each input's suffix, or of the files in a local directory)")
-    p.add_argument("--text-column", help="column holding the message text (name or 0-based index)")
-    p.add_argument("--sender-column", help="column holding the sender number")
-    p.add_argument("--time-column", help="column holding the timestamp")
-    p.add_argument("--direction-column", help="column holding sent/received")
-    p.add_argument("--tz", default=None, help="time zone for timestamps without one (default: Asia/Shanghai)")
+    add_column_arguments(p)
     p.add_argument("--encoding", default="UTF-8", help="CSV/JSON encoding (default: UTF-8)")
     p.add_argument("--csv-multiline", action="store_true", help="CSV fields may span lines (each file is then one task)")
     p.add_argument("--redact", action="store_true", help="mask phone, ID and bank-card numbers in the output")
     p.add_argument("--model", help="model .npz on a path the driver and every executor read, or the name of one shipped "
                                    "with --files MODEL.npz,MODEL.json (default: the bundled model)")
-    p.add_argument("--prior", default=None, metavar="P",
-                   help="share of messages that are not about a debt, between 0 and 1, or 'train' (as batch)")
+    add_prior_argument(p)
     p.add_argument("--master", help="Spark master (default: spark-submit's, else local[*])")
     p.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE", help="Spark setting (repeatable)")
 
