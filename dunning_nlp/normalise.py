@@ -151,9 +151,10 @@ def _masked_token(match: re.Match[str]) -> str:
 _XMASK_RE = re.compile(r"(?<![A-Za-z])[xX×]+(?![A-Za-z])")
 _XMASK_DIGIT = "5"
 # Placeholder words written by anonymisation tools, alone or run together (CELLPHONEWECHAT).
-_ANON_WORDS = {"DIGIT": "5", "CELLPHONE": " 13555555555 ", "PHONE": " 13555555555 ", "URL": " ⟪URL⟫ ",
-               "HOTLINE": " 95555 ", "WECHAT": "微信", "QQ": "QQ", "NAME": "", "PLACE": "",
-               "BANK": " 6222555555555555555 "}  # in anonymised corpora BANK stands for an account number
+# DIGIT becomes a digit (so that DIGIT万 is still an amount); the others become the placeholder of what they hide
+# (in anonymised corpora BANK stands for an account number, PHONE for a landline).
+_ANON_WORDS = {"DIGIT": "5", "CELLPHONE": " ⟪PHONE⟫ ", "PHONE": " ⟪PHONE⟫ ", "URL": " ⟪URL⟫ ",
+               "HOTLINE": " ⟪HOTLINE⟫ ", "WECHAT": "微信", "QQ": "QQ", "NAME": "", "PLACE": "", "BANK": " ⟪CARD⟫ "}
 _ANON_RE = re.compile(r"(?<![A-Za-z⟪])((?:DIGIT|CELLPHONE|PHONE|URL|HOTLINE|WECHAT|QQ|NAME|PLACE|BANK)+)(?![A-Z⟫])")
 _ANON_SPLIT_RE = re.compile("DIGIT|CELLPHONE|PHONE|URL|HOTLINE|WECHAT|QQ|NAME|PLACE|BANK")
 
