@@ -50,7 +50,8 @@ def add_prior_argument(p) -> None:
     """``--prior``: the class prior of the messages (see dunning_nlp.prior)."""
     p.add_argument("--prior", default=None, metavar="P",
                    help="share of messages that are not about a debt, between 0 and 1 (default: the model's "
-                        "phone-dump prior, 0.75), or 'train' for the training mix")
+                        "phone-dump prior, 0.75), 'train' for the training mix, or 'auto' to estimate it from "
+                        "these inputs by EM (batch and report; reads the inputs twice, not stdin)")
 
 
 class _Progress:
@@ -85,6 +86,22 @@ def input_messages(paths: list[str], args, stdin) -> Iterator[Message]:
         yield from read_messages(path, args.format, stdin=stdin, strict=False, **options)
 
 
+def cli_prior(args, paths: list[str], stdin, err: TextIO):
+    """The ``prior=`` for ``--prior``: as given, or for ``auto`` estimated from the inputs (a first pass)."""
+    if args.prior != "auto":
+        return args.prior
+    if "-" in args.inputs:
+        raise InputError("--prior auto reads the inputs twice, so it needs files, not stdin (-)")
+    from . import load
+    from .prior import adapt_prior
+
+    model = load(args.model, prior="train").model
+    texts = (m.text for m in input_messages(paths, args, None) if m.text and not m.error)
+    prior = adapt_prior(model, texts)
+    err.write("prior estimated from the inputs: " + ", ".join(f"{lab} {p:.3f}" for lab, p in prior.items()) + "\n")
+    return prior
+
+
 def _counted(messages: Iterable[Message], summary: Summary) -> Iterator[Message]:
     for m in messages:
         summary.read += 1
@@ -103,13 +120,14 @@ def run_batch_command(args, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     raw_stdin = binary_stdin(stdin)
     # Pull the first record before opening the output: argument errors (bad column, unknown format) surface
     # before any file is created.
+    prior = cli_prior(args, paths, raw_stdin, err)
     summary = Summary()
     stream = _counted(input_messages(paths, args, raw_stdin), summary)
     first = next(stream, None)
     progress = _Progress(err)
     with RowWriter(args.output, fmt, stdout=out) as writer:
         if first is not None:
-            chunks = classify_rendered(_chain(first, stream), fmt, model_path=args.model, prior=args.prior,
+            chunks = classify_rendered(_chain(first, stream), fmt, model_path=args.model, prior=prior,
                                        redacted=args.redact,
                                        jobs=args.jobs)
             for brief, text in chunks:

@@ -9,21 +9,22 @@ and normalising (Saerens, Latinne & Decaestecker 2002, eq. 2.4).
 
 :func:`shift_prior` does that; :func:`estimate_prior` estimates the
 deployment prior of one batch by expectation–maximisation (same paper,
-section 2.2), for users who want the scores adapted to their own dump.
+section 2.2), and :func:`adapt_prior` applies it to a dump (``--prior auto``),
+for users who want the scores adapted to their own dump.
 :data:`DEFAULT_PRIOR` is what :func:`dunning_nlp.load` uses unless told
 otherwise (``load(prior=...)``, ``--prior``).
 """
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence, Union
+from typing import Iterable, Mapping, Sequence, Union
 
 import numpy as np
 
 from .errors import InputError
 from .labels import LABELS
 
-__all__ = ["DEFAULT_PRIOR", "PriorSpec", "resolve_prior", "shift_prior", "estimate_prior"]
+__all__ = ["DEFAULT_PRIOR", "PriorSpec", "resolve_prior", "shift_prior", "estimate_prior", "adapt_prior"]
 
 #: Deployment prior used by default: a phone dump in which 3 messages in 4 are not about a debt at all and
 #: the rest are shared by the four collection and scam labels.  See README "How good is it" for what this
@@ -47,6 +48,9 @@ def resolve_prior(spec: PriorSpec) -> np.ndarray | None:
     if isinstance(spec, str):
         if spec == "train":
             return None
+        if spec == "auto":
+            raise InputError("prior 'auto' is estimated by batch and report from their inputs (adapt_prior); "
+                             "here give 'train', a share of 'other' between 0 and 1, or a probability per label")
         try:
             spec = float(spec)
         except ValueError:
@@ -111,3 +115,32 @@ def estimate_prior(proba: np.ndarray, train_prior: Sequence[float], *, max_iter:
             return new
         prior = new
     return prior
+
+
+#: Smallest share :func:`adapt_prior` gives a label, so that a label absent from the sample can still be found.
+MIN_ADAPTED_SHARE = 1e-3
+
+
+def adapt_prior(model, texts: Iterable[str], *, chunk: int = 4096) -> dict[str, float]:
+    """Estimate the class prior of a dump of ``texts`` (EM on ``model``'s calibrated scores).
+
+    ``model`` is a :class:`~dunning_nlp.compiled.CompiledModel` (``classifier.model``) that records its
+    training prior; its raw calibrated posteriors (before any prior shift or the debt-context gate) are
+    computed chunk by chunk, so only an (n, 5) array is kept.  Every label keeps at least
+    :data:`MIN_ADAPTED_SHARE`.  Pass the result to ``load(prior=...)``.
+    """
+    if getattr(model, "class_prior", None) is None:
+        raise InputError("this model records no training prior, so it cannot adapt one to a dump; retrain it")
+    parts, batch = [], []
+    for text in texts:
+        batch.append(text)
+        if len(batch) >= chunk:
+            parts.append(model.predict_proba(batch))
+            batch = []
+    if batch:
+        parts.append(model.predict_proba(batch))
+    if not parts:
+        raise InputError("--prior auto needs at least one message to estimate the prior from")
+    estimate = np.maximum(estimate_prior(np.vstack(parts), model.class_prior), MIN_ADAPTED_SHARE)
+    estimate /= estimate.sum()
+    return {lab: float(p) for lab, p in zip(LABELS, estimate)}

@@ -6,7 +6,7 @@ import argparse
 from typing import TextIO
 
 from .batch import classify_messages
-from .batch_cli import add_input_arguments, binary_stdin, input_messages
+from .batch_cli import add_input_arguments, binary_stdin, cli_prior, input_messages
 from .errors import InputError
 from .flags import FlagSettings
 from .readers import expand_inputs
@@ -59,7 +59,7 @@ def run_report_command(args, stdin: TextIO, out: TextIO, err: TextIO) -> int:
         raise InputError(f"no supported files in {', '.join(args.inputs)}")
     from . import load
 
-    classifier = load(args.model, prior=args.prior)
+    classifier = load(args.model, prior=cli_prior(args, paths, None, err))
     rows = list(classify_messages(input_messages(paths, args, binary_stdin(stdin)), classifier))
     # The hash of the file predictions come from: the compiled .npz, not the .joblib pipeline beside it.
     report = build_report(rows, inputs=paths, model_sha256=classifier.manifest.get("compiled_sha256", ""),

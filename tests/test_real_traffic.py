@@ -146,3 +146,26 @@ def test_batch_workers_use_the_callers_classifier():
     default = [r["score"] for r in classify_messages(messages, jobs=1, chunk_size=16)]
     assert one == two  # the workers scored with the classifier they were given ...
     assert one != default  # ... which differs from the bundled default, so the check can fail
+
+
+def test_adapt_prior_reads_a_mostly_ordinary_dump_as_mostly_other(classifier):
+    from dunning_nlp.prior import MIN_ADAPTED_SHARE, adapt_prior
+
+    ordinary = ["晚上一起吃饭吗", "您的快递已到驿站，取件码1234", "【某银行】您尾号1234的卡消费58.00元",
+                "周末去爬山吗", "会议改到下午三点", "您的验证码是483920，5分钟内有效"] * 20
+    collection = ["您的借款已逾期3天，请尽快还款", "你再不还钱，明天上门找你"] * 3
+    prior = adapt_prior(classifier.model, ordinary + collection, chunk=50)
+    assert prior["other"] > 0.6 and min(prior.values()) >= MIN_ADAPTED_SHARE * 0.99
+    assert sum(prior.values()) == pytest.approx(1.0)
+    with pytest.raises(InputError):
+        resolve_prior("auto")  # only batch and report estimate it, from their inputs
+
+
+def test_prior_auto_on_the_command_line(tmp_path, capsys):
+    dump = tmp_path / "dump.txt"
+    dump.write_text("\n".join(["晚上一起吃饭吗", "您的借款已逾期3天，请尽快还款", "周末去爬山吗"] * 5) + "\n",
+                    encoding="utf-8")
+    assert main(["batch", str(dump), "--prior", "auto", "-o", str(tmp_path / "out.csv")]) == 0
+    assert "prior estimated from the inputs: reminder" in capsys.readouterr().err
+    assert main(["batch", "-", "--prior", "auto", "-o", str(tmp_path / "o2.csv")]) == 2
+    assert "not stdin" in capsys.readouterr().err
