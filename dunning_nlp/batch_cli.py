@@ -86,7 +86,7 @@ def input_messages(paths: list[str], args, stdin) -> Iterator[Message]:
         yield from read_messages(path, args.format, stdin=stdin, strict=False, **options)
 
 
-def cli_prior(args, paths: list[str], stdin, err: TextIO):
+def cli_prior(args, paths: list[str], err: TextIO):
     """The ``prior=`` for ``--prior``: as given, or for ``auto`` estimated from the inputs (a first pass)."""
     if args.prior != "auto":
         return args.prior
@@ -118,9 +118,9 @@ def run_batch_command(args, stdin: TextIO, out: TextIO, err: TextIO) -> int:
                          f"(looked for .xml .db .sqlite .csv .tsv .jsonl .ndjson .json .txt)")
     fmt = args.output_format or ("jsonl" if (args.output or "").endswith((".jsonl", ".json")) else "csv")
     raw_stdin = binary_stdin(stdin)
+    prior = cli_prior(args, paths, err)
     # Pull the first record before opening the output: argument errors (bad column, unknown format) surface
     # before any file is created.
-    prior = cli_prior(args, paths, raw_stdin, err)
     summary = Summary()
     stream = _counted(input_messages(paths, args, raw_stdin), summary)
     first = next(stream, None)

@@ -54,8 +54,8 @@ def resolve_prior(spec: PriorSpec) -> np.ndarray | None:
         try:
             spec = float(spec)
         except ValueError:
-            raise InputError(f"prior {spec!r}: give 'train', a share of 'other' between 0 and 1, "
-                             f"or label=probability pairs") from None
+            raise InputError(f"prior {spec!r}: give 'train', 'auto' (batch and report) or a share of 'other' "
+                             f"between 0 and 1") from None
     if isinstance(spec, (int, float)) and not isinstance(spec, bool):
         share = float(spec)
         if not 0.0 < share < 1.0:
@@ -69,8 +69,7 @@ def resolve_prior(spec: PriorSpec) -> np.ndarray | None:
 
 
 def _by_label(spec: Mapping[str, float]) -> np.ndarray:
-    unknown = set(spec) - set(LABELS)
-    if unknown or set(spec) != set(LABELS):
+    if set(spec) != set(LABELS):
         raise InputError(f"prior: give a probability for each of {', '.join(LABELS)} (got {sorted(spec)})")
     vec = np.array([float(spec[lab]) for lab in LABELS])
     if (vec <= 0).any() or not np.isfinite(vec).all():

@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError, InputFileError
+from .gate import COLLECTION_LABELS
 from .labels import LABELS
 
 __all__ = ["BARS", "read_real", "evaluate_real", "format_real"]
 
-_COLLECTION = ("reminder", "harassment", "third_party")
 
 
 def read_real(path: Path) -> list[dict[str, str]]:
@@ -70,8 +70,8 @@ def _measure(gold: str, predicted: list[tuple[str, float]]) -> dict[str, Any]:
         out["measure"] = "scam recall" if gold == "fraud" else "recall"
         out["value"] = share(lambda lab: lab == gold)
         out["at_bar"] = {bar: sum(1 for lab, sc in predicted if lab == gold and sc >= bar) / n for bar in BARS}
-        if gold in _COLLECTION:
-            out["collection_recall"] = share(lambda lab: lab in _COLLECTION)
+        if gold in COLLECTION_LABELS:
+            out["collection_recall"] = share(lambda lab: lab in COLLECTION_LABELS)
     return out
 
 

@@ -56,13 +56,13 @@ _R_NIFA = "中国互联网金融协会《互联网金融贷后催收业务指引
 _R_FRAUD = "反诈: 官方渠道为95xxx客服与APP内还款; 12381/96110 预警与举报"
 
 SIGNALS: tuple[Signal, ...] = (
-    # The debt-context gate (dunning_nlp.context): without this signal no message gets a collection label.
-    _s("debt", r"逾期|欠款|欠钱|欠债|欠账|欠费|欠下|欠着|欠了|欠的|欠我|欠你|欠他|欠她|所欠|拖欠|债务|债权|还债|借款|借钱|借的|借了|"
-               r"贷款|网贷|小贷|贷后|还款|还钱|把钱还|钱还|还清|还上|还不上|不还|未还|没还|账单|信用卡|帐款|账款|供款|缴款|应缴|应还|"
-               r"月供|本金|利息|罚息|滞纳金|违约金|催收|清收|外访|委外|结清|分期|白条|花呗|借呗|老赖|赖账|失信|征信|紧急联系人|"
-               r"紧急联络人|的联系人|担保人|执行局|限高|限制高消费|失信|涉诉|财产保全|强制执行|执行阶段|移交执行|协助执行|失联|"
-               r"协查|户籍地|取证小组|法务|受托|委托.{0,8}联系|爆通讯录|钱.{0,4}(?:到账|到位|打过来|转过来)|挂的账|账.{0,6}没结|未结|"
-               r"欠|債|借|貸|loan|debt|overdue|repay",
+    # The debt-context gate (dunning_nlp.gate): without this signal no message gets a collection label.  A bare
+    # 欠 / 借 (and traditional 債 / 貸) opens it, so only words without those characters are listed besides.
+    _s("debt", r"欠|借|債|貸|债务|债权|还债|贷款|网贷|小贷|贷后|逾期|还款|还钱|把钱还|钱还|还清|还上|还不上|不还|未还|没还|账单|"
+               r"信用卡|帐款|账款|供款|缴款|应缴|应还|月供|本金|利息|罚息|滞纳金|违约金|催收|清收|外访|委外|结清|分期|白条|花呗|"
+               r"老赖|赖账|失信|征信|紧急联系人|紧急联络人|的联系人|担保人|执行局|限高|限制高消费|涉诉|财产保全|强制执行|执行阶段|"
+               r"移交执行|协助执行|失联|协查|户籍地|取证小组|法务|受托|委托.{0,8}联系|爆通讯录|钱.{0,4}(?:到账|到位|打过来|转过来)|"
+               r"挂的账|账.{0,6}没结|未结|loan|debt|overdue|repay",
        "talks about a debt or repayment"),
     _s("overdue", r"逾期|到期|未还|拖欠|过了还款日|最后还款日|欠款", "says a payment is due or overdue"),
     _s("official_channel", r"⟪HOTLINE⟫|官方|app|公众号|手机银行|小程序|网点|在线客服|营业厅", "points to an official channel"),
