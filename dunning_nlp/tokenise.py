@@ -26,7 +26,7 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-from . import _jieba_cache
+from . import _dag, _jieba_cache
 from ._cache import bounded_cache
 from .normalise import PLACEHOLDER_RE
 
@@ -188,7 +188,9 @@ def _han_blocks() -> re.Pattern:
 
 @bounded_cache(32 << 20)
 def _block_tokens(block: str, userdict: bool, lowercase: bool, keep_punct: bool, hmm: bool) -> tuple[str, ...]:
-    return tuple(_filter(_segmenter(userdict, "jieba").cut(block, HMM=hmm), lowercase, keep_punct))
+    seg = _segmenter(userdict, "jieba")
+    tokens = seg.cut(block, HMM=True) if hmm else _dag.cut(seg, block)  # the same tokens, faster (_dag.py)
+    return tuple(_filter(tokens, lowercase, keep_punct))
 
 
 def _filter(tokens, lowercase: bool, keep_punct: bool) -> list[str]:

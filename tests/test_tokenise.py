@@ -138,3 +138,22 @@ def test_block_cache_gives_jiebas_own_tokens(corpus_rows, hmm):
     texts = [r["text"] for r in corpus_rows[::3]]
     texts += [normalize_text(t) for t in texts] + ["王子涵，您的借款已逾期", "a b\tc\r\n逾期ABC-12#3%"]
     assert [tok(t) for t in texts] == [whole_text(t) for t in texts]
+
+
+def test_fused_dag_cut_gives_jiebas_tokens(corpus_rows):
+    """dunning_nlp._dag.cut replaces jieba's cut(HMM=False) for speed: the tokens must be jieba's, text for text."""
+    import json
+    from pathlib import Path
+
+    from dunning_nlp import _dag
+    from dunning_nlp.tokenise import _segmenter
+
+    seg = _segmenter(True, "jieba")
+    texts = [r["text"] for r in corpus_rows]
+    real = Path(__file__).resolve().parent.parent.parent / "shared" / "real-dev"
+    for path in sorted(real.glob("*.jsonl")) if real.exists() else []:
+        texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += ["", "  \r\n\t ", "a1b2中文c3 x y z", "+#&._%-", "ｘｘ　中文", "🙂中华人民共和国万岁!", "乒乓球拍卖完了",
+              "研究生命起源", "结婚的和尚未结婚的"]
+    differ = [t for t in texts if list(_dag.cut(seg, t)) != list(seg.cut(t, HMM=False))]
+    assert not differ, differ[:5]
