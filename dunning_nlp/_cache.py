@@ -47,11 +47,14 @@ def size_of(value: Any) -> int:
     return size
 
 
-def bounded_cache(max_bytes: int, *, max_item_bytes: int | None = None) -> Callable[[Callable], Callable]:
+def bounded_cache(max_bytes: int, *, max_item_bytes: int | None = None,
+                  cost: Callable[[tuple, Any], int] | None = None) -> Callable[[Callable], Callable]:
     """Decorator: an LRU cache of a function of hashable positional arguments, bounded by bytes.
 
     ``max_item_bytes`` (default ``max_bytes // 64``) is the largest entry
-    remembered.  The wrapper has ``cache_info()``, ``cache_clear()`` and a
+    remembered.  ``cost(args, result)`` estimates an entry's bytes when the
+    caller knows a cheaper upper bound than :func:`size_of` of both (which
+    measures every item and costs as much as a short computation).  The wrapper has ``cache_info()``, ``cache_clear()`` and a
     writable ``max_bytes`` attribute (read on every insertion).  Thread-safe:
     hits are single dictionary operations, insertions and evictions take a lock.
 
@@ -78,14 +81,14 @@ def bounded_cache(max_bytes: int, *, max_item_bytes: int | None = None) -> Calla
                 counts["hits"] += 1
                 return entry[0]
             result = func(*args)
-            cost = _ENTRY_OVERHEAD + size_of(args) + size_of(result)
+            held = _ENTRY_OVERHEAD + (cost(args, result) if cost else size_of(args) + size_of(result))
             limit = wrapper.max_bytes
             largest = max_item_bytes if max_item_bytes is not None else limit // 64
             with lock:
                 counts["misses"] += 1
-                if cost <= largest and args not in entries:
-                    entries[args] = (result, cost)
-                    counts["bytes"] += cost
+                if held <= largest and args not in entries:
+                    entries[args] = (result, held)
+                    counts["bytes"] += held
                     while counts["bytes"] > limit and entries:
                         _, (_, dropped) = entries.popitem(last=False)
                         counts["bytes"] -= dropped

@@ -211,13 +211,15 @@ class Classifier:
             rows = self.model.transform(forms)
             proba = self._scores(rows)
             offset = self.model.signal_offset
+            winners = np.argmax(proba, axis=1)
+            ranked = self._ranked_contributions(rows, winners) if evidence else None
             for i, form in enumerate(forms):
                 row = proba[i]
-                best = int(np.argmax(row))
+                best = int(winners[i])
                 label = LABELS[best]
                 scores = {lab: float(p) for lab, p in zip(LABELS, row)}
                 indices, values = rows.row(i)
-                ev = self._evidence(indices, values, best) if evidence else ()
+                ev = self._evidence(*ranked[i]) if evidence else ()
                 # The row's signal columns are the signals found in the form: no second regex pass.
                 signals = tuple(SIGNALS[j - offset].name for j in indices.tolist() if j >= offset)
                 known[form] = (label, scores, ev, _secondary(label, scores, signals), signals)
@@ -259,15 +261,26 @@ class Classifier:
                 key = next(iter(cache))
                 self._cache_held -= _entry_bytes(key, cache.pop(key))
 
-    def _evidence(self, indices: np.ndarray, values: np.ndarray, class_index: int) -> tuple[Evidence, ...]:
-        contrib = values * self.model.explain_weights()[class_index, indices]
-        positive = np.flatnonzero(contrib > 0)
-        order = positive[np.argsort(-contrib[positive], kind="stable")]
+    def _ranked_contributions(self, rows: FeatureRows, winners: np.ndarray) -> list[tuple[list[int], list[float]]]:
+        """Per row, the features that favour its winning class, strongest first: (columns, contributions).
+
+        One gather and one sort for all rows (value × weight of the winning class; ties keep column order).
+        """
+        n = len(rows.indptr) - 1
+        row_of = np.repeat(np.arange(n), np.diff(rows.indptr))
+        contrib = rows.data * self.model.explain_weights()[winners[row_of], rows.indices]
+        keep = np.flatnonzero(contrib > 0)
+        order = keep[np.lexsort((-contrib[keep], row_of[keep]))]
+        bounds = np.searchsorted(row_of[order], np.arange(n + 1))
+        columns, weights = rows.indices[order].tolist(), contrib[order].tolist()
+        return [(columns[bounds[i]:bounds[i + 1]], weights[bounds[i]:bounds[i + 1]]) for i in range(n)]
+
+    def _evidence(self, columns: list[int], weights: list[float]) -> tuple[Evidence, ...]:
+        """The first :attr:`n_evidence` readable reasons among ranked (column, contribution) pairs."""
         items: list[Evidence] = []
         seen: list[str] = []
         display = self._display
-        for k, weight in zip(order.tolist(), contrib[order].tolist()):
-            j = int(indices[k])
+        for j, weight in zip(columns, weights):
             shown = display.get(j, _UNSEEN)
             if shown is _UNSEEN:  # decided once per feature: evidence is built for every message of a dump
                 shown = display[j] = self._display_of(j)
