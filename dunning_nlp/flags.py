@@ -9,8 +9,15 @@ alert sent at 23:00 is not a late-night collection message.
 
 Per-message flags look at the label and at the rule signals the model
 found (the row's ``signals``, from :attr:`dunning_nlp.model.Prediction.signals`:
-one truth, not a second match of the text); two flags look across messages: late-night contact
-(22:00–08:00 by default) and many messages from one sender on one day.
+one truth, not a second match of the text); three flags look across messages: late-night contact
+(22:00–08:00 by default), many messages from one sender on one day, and a threat without debt words from a
+sender who sent collection messages.
+
+That last one is the only flag raised on an ``other`` message.  The classifier gives no collection label
+to a message that says nothing of a debt (:mod:`dunning_nlp.gate`): alone, "有种你就一直别接" could be a
+quarrel.  From a number that has been sending the borrower overdue notices it is part of the collection,
+and a complaint needs it; the label stays ``other`` (the message does not say it), the flag says why it is
+shown.
 """
 
 from __future__ import annotations
@@ -37,8 +44,8 @@ class Flag:
 
 #: The flags in report order.  Their titles and rules live in the report's message catalogue
 #: (:mod:`dunning_nlp.report_i18n`, one per language); these are the English ones.
-FLAG_CODES: tuple[str, ...] = ("threat", "third_party", "late_night", "high_frequency", "impersonation",
-                               "personal_account", "unofficial_channel")
+FLAG_CODES: tuple[str, ...] = ("threat", "thread_threat", "third_party", "late_night", "high_frequency",
+                               "impersonation", "personal_account", "unofficial_channel")
 FLAGS: dict[str, Flag] = {code: Flag(code, CATALOGUES["en"]["flags"][code]["title"], CATALOGUES["en"]["flags"][code]["rule"])
                           for code in FLAG_CODES}
 
@@ -46,6 +53,9 @@ _THREAT_SIGNALS = {"threat_visit", "threat_general", "insult", "contact_blast"}
 _IMPERSONATION = {"fake_legal"}
 _CHANNEL_SIGNALS = {"link", "personal_phone", "im_contact"}
 _CLOCK = re.compile(r"\d[T ]\d")  # a date followed by a time of day
+_COLLECTION = ("reminder", "harassment", "third_party")
+_SENDER_SEPARATORS = re.compile(r"[\s\-()]")
+_CN_PREFIX = re.compile(r"^\+?(?:00)?86(?=1\d{10}$)")
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,11 @@ def _when(timestamp: str) -> datetime | None:
         return None
 
 
+def sender_key(sender: str) -> str:
+    """A sender number as compared across messages: no spaces, dashes or brackets, no +86 before a mobile."""
+    return _CN_PREFIX.sub("", _SENDER_SEPARATORS.sub("", str(sender or "")))
+
+
 def flag_messages(rows: Sequence[dict], settings: FlagSettings = FlagSettings()) -> list[list[str]]:
     """Return, for each row, the codes of the flags that apply (in :data:`FLAGS` order)."""
     per_day: Counter = Counter()
@@ -92,13 +107,18 @@ def flag_messages(rows: Sequence[dict], settings: FlagSettings = FlagSettings())
     for row, when in zip(rows, parsed):
         if row.get("label") not in ("", "other", None) and when is not None:
             per_day[(row.get("sender", ""), when.date())] += 1
+    collectors = {sender_key(r.get("sender", "")) for r in rows if r.get("label") in _COLLECTION} - {""}
     out: list[list[str]] = []
     for row, when in zip(rows, parsed):
         label = row.get("label") or ""
-        if label in ("", "other"):
+        names = set(filter(None, str(row.get("signals") or "").split(";")))
+        if label == "other":
+            threat = names & (_THREAT_SIGNALS | _IMPERSONATION) and sender_key(row.get("sender", "")) in collectors
+            out.append(["thread_threat"] if threat else [])
+            continue
+        if not label:
             out.append([])
             continue
-        names = set(filter(None, str(row.get("signals") or "").split(";")))
         secondary = set(filter(None, str(row.get("secondary", "")).split(";")))
         found = set()
         if label == "harassment" or "harassment" in secondary or (names & _THREAT_SIGNALS and label != "reminder"):

@@ -29,7 +29,7 @@ from typing import Iterable, Sequence
 
 from ._files import atomic_writer
 from ._version import __version__
-from .flags import FLAGS, FlagSettings, flag_messages, has_clock
+from .flags import FLAGS, FlagSettings, flag_messages, has_clock, sender_key
 from .labels import LABELS
 from .platforms import CONFIDENCE_ORDER, REGULATED_KINDS, find_platforms, platform_key
 from .report_i18n import catalogue, format_date
@@ -76,6 +76,12 @@ def build_report(rows: Sequence[dict], *, inputs: Iterable[str] = (), model_sha2
             # grouped as shown: a redacted report never carries a number, not even in a group key
             "_group": platform_key(protect(mention.name)) if mention else "sender:" + protect(str(row.get("sender", ""))),
         })
+    # A threat flagged for its sender joins that sender's group, so the complaint about the sender counts it.
+    group_of = {sender_key(r.get("sender", "")): m["_group"] for r, m in zip(rows, messages)
+                if m["label"] not in ("", "other")}
+    for row, m in zip(rows, messages):
+        if "thread_threat" in m["flags"]:
+            m["_group"] = group_of.get(sender_key(row.get("sender", "")), m["_group"])
     per_day: dict[str, Counter] = defaultdict(Counter)
     per_hour = [Counter() for _ in range(24)]
     for m in messages:
@@ -90,7 +96,7 @@ def build_report(rows: Sequence[dict], *, inputs: Iterable[str] = (), model_sha2
             per_hour[when.hour][m["label"]] += 1
     senders: dict[str, list[dict]] = defaultdict(list)
     for m in messages:
-        if m["label"] and m["label"] != "other":
+        if _collection_or_flagged(m):
             senders[m["sender"] or cat["text"]["unknown_sender"]].append(m)
     for timeline in senders.values():
         timeline.sort(key=lambda m: m["timestamp"])
@@ -139,6 +145,11 @@ def _sender_mention(row: dict):
     return found[0] if found else None
 
 
+def _collection_or_flagged(m: dict) -> bool:
+    """A message of a sender's timeline: any label but ``other``, or an ``other`` message with a flag."""
+    return bool(m["label"]) and (m["label"] != "other" or bool(m["flags"]))
+
+
 def _concerned(m: dict) -> bool:
     """A message a complaint is about: flagged, or a suspected scam."""
     return bool(m["flags"]) or m["label"] == "fraud"
@@ -148,18 +159,18 @@ def _channels(flag_codes: set, fraud: bool, kind: str, cat: dict) -> list[str]:
     """The complaint channels that fit a sender's flags, as the labelling guide assigns them."""
     text = cat["text"]
     out = []
-    if flag_codes & {"threat", "impersonation"}:
+    if flag_codes & {"threat", "thread_threat", "impersonation"}:
         out.append(text["channel_threat"])
     if fraud or flag_codes & {"personal_account", "unofficial_channel"}:
         out.append(text["channel_fraud"])
-    if flag_codes & {"threat", "third_party", "late_night", "high_frequency"}:
+    if flag_codes & {"threat", "thread_threat", "third_party", "late_night", "high_frequency"}:
         if kind in REGULATED_KINDS:
             out.append(text["channel_regulated"])
         elif kind in ("agency", "law_firm"):
             out.append(text["channel_agency"])
         else:
             out.append(text["channel_platform"])
-    if flag_codes & {"threat", "late_night", "high_frequency"}:
+    if flag_codes & {"threat", "thread_threat", "late_night", "high_frequency"}:
         out.append(text["channel_sms"])
     return out
 
@@ -205,7 +216,7 @@ def group_platforms(messages: list[dict], lang: str = "zh") -> list[dict]:
     cat = catalogue(lang)
     groups: dict[str, list[dict]] = defaultdict(list)
     for m in messages:
-        if m["label"] and m["label"] != "other":
+        if _collection_or_flagged(m):
             groups[m["_group"]].append(m)
     out = []
     for key, items in groups.items():

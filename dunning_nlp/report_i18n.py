@@ -53,6 +53,13 @@ _ZH = {
             "basis": "《刑法》第二百九十三条之一、第二百九十三条；“软暴力”意见（2019）",
             "channel": "拨打110报警，或向法院起诉；骚扰短信可向12321举报（2020年起经12381受理）",
         },
+        "thread_threat": {
+            "title": "催收号码发来的威胁（未提欠款）",
+            "rule": "同一号码另发过催收短信；本条未提欠款，模型据文字本身判为“其他”，因其来源列出。"
+                    "《刑法》第二百九十三条之一；“软暴力”意见（2019）：通过通讯工具恐吓属于软暴力",
+            "basis": "《刑法》第二百九十三条之一、第二百九十三条；“软暴力”意见（2019）",
+            "channel": "拨打110报警，或向法院起诉；骚扰短信可向12321举报（2020年起经12381受理）",
+        },
         "third_party": {
             "title": "联系第三人（亲友、同事、通讯录）",
             "rule": "《个人信息保护法》第十条：不得非法使用、公开他人个人信息；《民法典》第一千零三十二至一千零三十三条（隐私权）；"
@@ -199,6 +206,13 @@ _EN = {
                     "两高两部《关于办理实施“软暴力”的刑事案件若干问题的意见》(2019-04-09)",
             "basis": "Criminal Law art. 293-1 and 293; the 2019 soft-violence opinion",
             "channel": "call the police (110) or sue in court; report harassing SMS to 12321 (through 12381 since 2020)",
+        },
+        "thread_threat": {
+            "title": "Threat without debt words from a number that sends collection messages",
+            "rule": "The same number sent collection messages; this one names no debt, so the model calls it 'other' "
+                    "on its words alone and it is shown for where it came from. 刑法 第293条之一; 软暴力意见 (2019)",
+            "basis": "Criminal Law art. 293-1 and 293; the 2019 soft-violence opinion",
+            "channel": "call the police (110) or sue; harassing SMS: 12321 (via 12381)",
         },
         "third_party": {
             "title": "Contact with third parties (relatives, colleagues, contact list)",

@@ -68,6 +68,29 @@ def test_high_frequency_counts_per_sender_and_day():
     assert not any("high_frequency" in f for f in flag_messages(rows, FlagSettings(max_per_day=4)))
 
 
+def test_threat_without_debt_words_is_flagged_for_a_collection_sender():
+    # The gate calls a threat that names no debt `other`; from a number that sent overdue notices the report
+    # still flags it, and only then.
+    notice = row("reminder", "您的借款已逾期3天，请尽快还款", sender="+86 138 0013 8000")
+    threat = row("other", "有种你就一直别接，明天就去你家楼下等你", sender="13800138000")
+    quarrel = row("other", "有种你就一直别接，明天就去你家楼下等你", sender="13900000000")
+    plain = row("other", "晚上一起吃饭吗", sender="13800138000")
+    assert "threat_visit" in threat["signals"].split(";")
+    assert flag_messages([notice, threat, quarrel, plain]) == [[], ["thread_threat"], [], []]
+    assert flag_messages([threat]) == [[]]  # no collection message from that number: nothing to flag
+
+
+def test_flagged_threat_joins_its_senders_complaint():
+    notice = row("reminder", "【安心借】您的借款已逾期3天，请尽快还款", sender="13800138000")
+    threat = row("other", "有种你就一直别接，明天就去你家楼下等你", sender="13800138000")
+    report = build_report([notice, threat], lang="en")
+    assert report["flags"]["thread_threat"]["count"] == 1
+    groups = [g for g in report["platforms"] if g["flags"]["thread_threat"]]
+    assert len(groups) == 1 and groups[0]["messages"] == 2
+    assert "Threat without debt words" in groups[0]["complaint"] and "110" in groups[0]["complaint"]
+    assert [m["label"] for m in report["senders"]["13800138000"]] == ["reminder", "other"]
+
+
 def test_custom_night_window():
     r = row("reminder", ts="2026-10-01T21:30:00+08:00")
     assert flag_messages([r], FlagSettings(21, 7)) == [["late_night"]]
