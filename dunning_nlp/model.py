@@ -264,7 +264,7 @@ class Classifier:
     def _ranked_contributions(self, rows: FeatureRows, winners: np.ndarray) -> list[tuple[list[int], list[float]]]:
         """Per row, the features that favour its winning class, strongest first: (columns, contributions).
 
-        One gather and one sort for all rows (value × weight of the winning class; ties keep column order).
+        One gather and one sort for all rows (value × weight of the winning class; ties keep the row's order).
         """
         n = len(rows.indptr) - 1
         row_of = np.repeat(np.arange(n), np.diff(rows.indptr))

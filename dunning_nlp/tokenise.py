@@ -194,9 +194,9 @@ _CACHED_BLOCK = 8
 
 
 def _block_cost(args: tuple, tokens: tuple[str, ...]) -> int:
-    # An upper bound of the bytes held, without measuring every token: the block and its tokens hold at most
-    # 4 bytes per character, each string and tuple slot its own header.
-    return 2 * (80 + 4 * len(args[0])) + 88 * len(tokens)
+    # An upper bound of the bytes held, without measuring every token: the key and result tuples (80 + 40), the
+    # block and its tokens at most 4 bytes per character and a 76-byte header each, and a tuple slot per token.
+    return 200 + 8 * len(args[0]) + 88 * len(tokens)
 
 
 @bounded_cache(32 << 20, cost=_block_cost)

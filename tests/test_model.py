@@ -162,3 +162,24 @@ def test_threatening_third_party_contact_lists_harassment_as_secondary(classifie
     assert pred.label == "third_party" and "harassment" in pred.secondary
     polite = classifier.predict(["您好，您是张三的紧急联系人，请转告他尽快还款，谢谢"])[0]
     assert polite.label == "third_party" and polite.secondary == ()
+
+
+def test_evidence_ranked_per_chunk_equals_ranking_each_row(classifier, corpus_rows):
+    """Evidence is ranked for a whole chunk at once (Classifier._ranked_contributions): it must be what ranking
+    each row alone gives — contributions value x weight of the winning class, strongest first, ties in the
+    row's own order."""
+    import numpy as np
+
+    texts = [r["text"] for r in corpus_rows[::40]] + ["晚上一起吃饭吗", "好", "您的借款已逾期3天"]
+    forms = list(dict.fromkeys(classifier.model.normalise(texts)))
+    rows = classifier.model.transform(forms)
+    winners = np.argmax(classifier._scores(rows), axis=1)
+    ranked = classifier._ranked_contributions(rows, winners)
+    weights = classifier.model.explain_weights()
+    for i in range(len(forms)):
+        indices, values = rows.row(i)
+        contrib = values * weights[winners[i], indices]
+        positive = np.flatnonzero(contrib > 0)
+        order = positive[np.argsort(-contrib[positive], kind="stable")]
+        assert ranked[i] == (indices[order].tolist(), contrib[order].tolist())
+    assert classifier._ranked_contributions(classifier.model.transform([]), np.zeros(0, dtype=int)) == []

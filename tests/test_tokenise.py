@@ -157,3 +157,17 @@ def test_fused_dag_cut_gives_jiebas_tokens(corpus_rows):
               "研究生命起源", "结婚的和尚未结婚的"]
     differ = [t for t in texts if list(_dag.cut(seg, t)) != list(seg.cut(t, HMM=False))]
     assert not differ, differ[:5]
+
+
+@pytest.mark.parametrize("block", ["逾期" * 4, "abcdefgh", "İ" * 8, "𠀀" * 8, "🙂" * 8, "\U0001d400" * 9])
+@pytest.mark.parametrize("lowercase, keep_punct", [(True, False), (False, True)])
+def test_block_cost_is_an_upper_bound_of_the_bytes_held(block, lowercase, keep_punct):
+    """The block cache bounds its estimate: it must not be below what the key and the tokens hold (4-byte characters too)."""
+    import sys
+
+    from dunning_nlp.tokenise import _block_cost, _segment_block
+
+    args = (block, True, lowercase, keep_punct, False)
+    tokens = _segment_block(*args)
+    held = sys.getsizeof(args) + sys.getsizeof(block) + sys.getsizeof(tokens) + sum(map(sys.getsizeof, tokens))
+    assert _block_cost(args, tokens) >= held
