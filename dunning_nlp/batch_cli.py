@@ -50,7 +50,7 @@ def add_prior_argument(p) -> None:
     """``--prior``: the class prior of the messages (see dunning_nlp.prior)."""
     p.add_argument("--prior", default=None, metavar="P",
                    help="share of messages that are not about a debt, between 0 and 1 (default: the model's "
-                        "phone-dump prior, 0.77), 'train' for the training mix, or 'auto' to estimate it from "
+                        "phone-dump prior, 0.775), 'train' for the training mix, or 'auto' to estimate it from "
                         "these inputs by EM (batch and report; reads the inputs twice, not stdin)")
 
 

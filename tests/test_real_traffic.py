@@ -57,6 +57,19 @@ def test_gate_moves_only_collection_mass():
     assert out[1].tolist() == pytest.approx([0, 0, 0, 0.2, 0.8])
 
 
+@pytest.mark.parametrize("text, opens", [
+    ("因王先生预留了您的号码作为联系人，现联系不上本人，请您转告他回电", True),
+    ("他在申请时填写了你的联系方式，麻烦转告一下", True),
+    ("您是李女士的紧急联系人", True),
+    ("您在我行预留的手机号码已变更", False),  # the borrower's own number: a bank notice, no debt
+    ("请问这个号码是谢婷在用吗？", False),
+])
+def test_a_contact_reserved_by_someone_else_opens_the_gate(text, opens):
+    from dunning_nlp.signals import find_signals
+
+    assert ("debt" in {s.name for s in find_signals(normalize_text(text, compact=True))}) is opens
+
+
 @pytest.mark.parametrize("raw, expected", [
     ("建设银行 卡号: xxxx xxxx xxxx xxxx xxx 户名: 某某", "建设银行卡号: ⟪CARD⟫ 户名: 某某"),
     ("xxxx年x月x日还xxx.xx元", "⟪DATE⟫还⟪AMOUNT⟫"),
