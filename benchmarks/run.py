@@ -28,6 +28,7 @@ Results are printed and written to ``benchmarks/results/<timestamp>.json``.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -87,19 +88,25 @@ def real_dump(path: Path, directory: Path) -> list[str]:
     return bodies
 
 
-def bare_jieba(bodies: list[str], repeat: int = 1) -> float:
-    """Best of ``repeat`` runs, like every figure here (timeit's rule: the fastest run is the least disturbed)."""
-    import jieba
-
-    jieba.setLogLevel(60)
-    jieba.initialize()
+def best_rate(bodies: list[str], segment, repeat: int) -> float:
+    """Messages per second of ``segment`` over ``bodies``, best of ``repeat`` runs (timeit's rule: the fastest
+    run is the least disturbed), like every figure here."""
     best = 0.0
     for _ in range(repeat):
         start = time.perf_counter()
         for body in bodies:
-            jieba.lcut(body, HMM=False)  # as the pipeline segments (JiebaTokenizer.hmm is False)
+            segment(body)
         best = max(best, len(bodies) / (time.perf_counter() - start))
     return best
+
+
+def bare_jieba(bodies: list[str], repeat: int = 1) -> float:
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    # as the pipeline segments (JiebaTokenizer.hmm is False)
+    return best_rate(bodies, functools.partial(jieba.lcut, HMM=False), repeat)
 
 
 def bare_rjieba(bodies: list[str], repeat: int = 1) -> float | None:
@@ -107,13 +114,7 @@ def bare_rjieba(bodies: list[str], repeat: int = 1) -> float | None:
         import rjieba
     except ImportError:
         return None
-    best = 0.0
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for body in bodies:
-            rjieba.cut(body)
-        best = max(best, len(bodies) / (time.perf_counter() - start))
-    return best
+    return best_rate(bodies, rjieba.cut, repeat)
 
 
 def run_child(argv: list[str], backend: str = "jieba") -> tuple[float, float]:

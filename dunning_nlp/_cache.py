@@ -54,7 +54,8 @@ def bounded_cache(max_bytes: int, *, max_item_bytes: int | None = None,
     ``max_item_bytes`` (default ``max_bytes // 64``) is the largest entry
     remembered.  ``cost(args, result)`` estimates an entry's bytes when the
     caller knows a cheaper upper bound than :func:`size_of` of both (which
-    measures every item and costs as much as a short computation).  The wrapper has ``cache_info()``, ``cache_clear()`` and a
+    measures every item and costs as much as a short computation).  The
+    wrapper has ``cache_info()``, ``cache_clear()`` and a
     writable ``max_bytes`` attribute (read on every insertion).  Thread-safe:
     hits are single dictionary operations, insertions and evictions take a lock.
 

@@ -9,36 +9,47 @@ the same arithmetic and the same tie-break, so its tokens are jieba's tokens
 (``tests/test_tokenise.py`` compares them on the corpus and the real dev set);
 it is about twice as fast.
 
-The tokenizer it reads (``FREQ``, ``total``) must be initialised.
+The tokenizer it reads (``FREQ``, ``total``) must be initialised.  The block
+patterns are jieba's own (``jieba.re_han_default``, ``re_skip_default``), read
+from jieba, so a jieba that changes them changes both alike.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from math import log
 from typing import Iterator
 
-__all__ = ["cut"]
+__all__ = ["cut", "cut_run"]
 
-# jieba's own patterns (jieba.re_han_default, re_skip_default, re_eng), for jieba 0.42.
-_HAN = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)", re.U)
-_SKIP = re.compile(r"(\r\n|\s)", re.U)
+# Single Latin letters and digits that jieba glues together (its re_eng, one character at a time).
 _ENG_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
 def cut(tokenizer, text: str) -> Iterator[str]:
     """Yield the tokens of ``jieba`` ``tokenizer.cut(text, HMM=False)``."""
-    for block in _HAN.split(text):
-        if not block:
-            continue
-        if _HAN.match(block):
-            yield from _cut_block(tokenizer.FREQ, log(tokenizer.total), block)
-        else:
-            for piece in _SKIP.split(block):
-                if _SKIP.match(piece):
-                    yield piece
-                else:
-                    yield from piece
+    # Split on jieba's capturing block pattern: the odd parts are its blocks, the even ones what lies between.
+    for i, run in enumerate(_patterns()[0].split(text)):
+        if run:
+            yield from cut_run(tokenizer, run, han=i % 2 == 1)
+
+
+def cut_run(tokenizer, run: str, han: bool) -> list[str]:
+    """The tokens of one part of jieba's block split: a block (``han``), or a run between blocks."""
+    if han:
+        return _cut_block(tokenizer.FREQ, log(tokenizer.total), run)
+    skip = _patterns()[1]
+    return [token for piece in skip.split(run) if piece
+            for token in ((piece,) if skip.match(piece) else piece)]
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, re.Pattern]:
+    """jieba's block and whitespace patterns, imported when first needed (``import dunning_nlp`` stays light)."""
+    import jieba
+
+    return jieba.re_han_default, jieba.re_skip_default
 
 
 def _cut_block(freq: dict, logtotal: float, block: str) -> list[str]:

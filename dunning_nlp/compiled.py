@@ -75,6 +75,10 @@ class FeatureRows:
         lo, hi = self.indptr[i], self.indptr[i + 1]
         return self.indices[lo:hi], self.data[lo:hi]
 
+    def row_ids(self) -> np.ndarray:
+        """The row of every stored entry (aligned with ``indices`` and ``data``)."""
+        return np.repeat(np.arange(len(self.indptr) - 1), np.diff(self.indptr))
+
 
 @dataclass
 class _TextBlock:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Sequence
 
+from .gate import COLLECTION_LABELS
 from .report_i18n import CATALOGUES
 
 __all__ = ["Flag", "FLAGS", "FLAG_CODES", "FlagSettings", "flag_messages", "has_clock", "is_night"]
@@ -53,7 +54,6 @@ _THREAT_SIGNALS = {"threat_visit", "threat_general", "insult", "contact_blast"}
 _IMPERSONATION = {"fake_legal"}
 _CHANNEL_SIGNALS = {"link", "personal_phone", "im_contact"}
 _CLOCK = re.compile(r"\d[T ]\d")  # a date followed by a time of day
-_COLLECTION = ("reminder", "harassment", "third_party")
 _SENDER_SEPARATORS = re.compile(r"[\s\-()]")
 _CN_PREFIX = re.compile(r"^\+?(?:00)?86(?=1\d{10}$)")
 
@@ -107,7 +107,7 @@ def flag_messages(rows: Sequence[dict], settings: FlagSettings = FlagSettings())
     for row, when in zip(rows, parsed):
         if row.get("label") not in ("", "other", None) and when is not None:
             per_day[(row.get("sender", ""), when.date())] += 1
-    collectors = {sender_key(r.get("sender", "")) for r in rows if r.get("label") in _COLLECTION} - {""}
+    collectors = {sender_key(r.get("sender", "")) for r in rows if r.get("label") in COLLECTION_LABELS} - {""}
     out: list[list[str]] = []
     for row, when in zip(rows, parsed):
         label = row.get("label") or ""

@@ -175,7 +175,7 @@ class Classifier:
         if self._target_prior is not None:
             proba = shift_prior(proba, self.model.class_prior, self._target_prior)
         n = len(rows.indptr) - 1
-        debt_docs = np.repeat(np.arange(n), np.diff(rows.indptr))[rows.indices == self._debt_column]
+        debt_docs = rows.row_ids()[rows.indices == self._debt_column]
         has_debt = np.zeros(n, dtype=bool)
         has_debt[debt_docs] = True
         return apply_gate(proba, has_debt)
@@ -267,7 +267,7 @@ class Classifier:
         One gather and one sort for all rows (value × weight of the winning class; ties keep the row's order).
         """
         n = len(rows.indptr) - 1
-        row_of = np.repeat(np.arange(n), np.diff(rows.indptr))
+        row_of = rows.row_ids()
         contrib = rows.data * self.model.explain_weights()[winners[row_of], rows.indices]
         keep = np.flatnonzero(contrib > 0)
         order = keep[np.lexsort((-contrib[keep], row_of[keep]))]

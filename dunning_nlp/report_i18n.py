@@ -57,8 +57,6 @@ _ZH = {
             "title": "催收号码发来的威胁（未提欠款）",
             "rule": "同一号码另发过催收短信；本条未提欠款，模型据文字本身判为“其他”，因其来源列出。"
                     "《刑法》第二百九十三条之一；“软暴力”意见（2019）：通过通讯工具恐吓属于软暴力",
-            "basis": "《刑法》第二百九十三条之一、第二百九十三条；“软暴力”意见（2019）",
-            "channel": "拨打110报警，或向法院起诉；骚扰短信可向12321举报（2020年起经12381受理）",
         },
         "third_party": {
             "title": "联系第三人（亲友、同事、通讯录）",
@@ -211,8 +209,6 @@ _EN = {
             "title": "Threat without debt words from a number that sends collection messages",
             "rule": "The same number sent collection messages; this one names no debt, so the model calls it 'other' "
                     "on its words alone and it is shown for where it came from. 刑法 第293条之一; 软暴力意见 (2019)",
-            "basis": "Criminal Law art. 293-1 and 293; the 2019 soft-violence opinion",
-            "channel": "call the police (110) or sue; harassing SMS: 12321 (via 12381)",
         },
         "third_party": {
             "title": "Contact with third parties (relatives, colleagues, contact list)",
@@ -342,6 +338,11 @@ _EN = {
         "page_number": "page {page} of {pages}",
     },
 }
+
+# A threat that names no debt rests on the same law and goes to the same channels as any other threat.
+for _cat in (_ZH, _EN):
+    _cat["flags"]["thread_threat"].update(basis=_cat["flags"]["threat"]["basis"], channel=_cat["flags"]["threat"]["channel"])
+del _cat
 
 CATALOGUES: dict[str, dict] = {"zh": _ZH, "en": _EN}
 

@@ -174,12 +174,13 @@ def _cut(text: str, userdict: bool, lowercase: bool, keep_punct: bool, hmm: bool
     # jieba cuts the runs matched by its block pattern one by one, each independently of the rest of the
     # text: cutting block by block gives the same tokens, and lets a cache serve the sentences that
     # templates share even when another part of the message (a name, a date) is new.  Short blocks are
-    # cut again rather than looked up: the lookup costs more than the cut.
-    for block in _han_blocks().split(text):
+    # cut again rather than looked up: the lookup costs more than the cut.  The pattern captures, so the odd
+    # parts of the split are jieba's blocks and the even ones what lies between them.
+    for i, block in enumerate(_han_blocks().split(text)):
         if len(block) >= _CACHED_BLOCK:
-            out.extend(_block_tokens(block, userdict, lowercase, keep_punct, hmm))
+            out.extend(_block_tokens(block, i % 2 == 1, userdict, lowercase, keep_punct, hmm))
         elif block:
-            out.extend(_segment_block(block, userdict, lowercase, keep_punct, hmm))
+            out.extend(_segment_block(block, i % 2 == 1, userdict, lowercase, keep_punct, hmm))
 
 
 @lru_cache(maxsize=1)
@@ -194,19 +195,23 @@ _CACHED_BLOCK = 8
 
 
 def _block_cost(args: tuple, tokens: tuple[str, ...]) -> int:
-    # An upper bound of the bytes held, without measuring every token: the key and result tuples (80 + 40), the
+    # An upper bound of the bytes held, without measuring every token: the key and result tuples (88 + 40), the
     # block and its tokens at most 4 bytes per character and a 76-byte header each, and a tuple slot per token.
-    return 200 + 8 * len(args[0]) + 88 * len(tokens)
+    return 208 + 8 * len(args[0]) + 88 * len(tokens)
 
 
 @bounded_cache(32 << 20, cost=_block_cost)
-def _block_tokens(block: str, userdict: bool, lowercase: bool, keep_punct: bool, hmm: bool) -> tuple[str, ...]:
-    return _segment_block(block, userdict, lowercase, keep_punct, hmm)
+def _block_tokens(block: str, han: bool, userdict: bool, lowercase: bool, keep_punct: bool,
+                  hmm: bool) -> tuple[str, ...]:
+    return _segment_block(block, han, userdict, lowercase, keep_punct, hmm)
 
 
-def _segment_block(block: str, userdict: bool, lowercase: bool, keep_punct: bool, hmm: bool) -> tuple[str, ...]:
+def _segment_block(block: str, han: bool, userdict: bool, lowercase: bool, keep_punct: bool,
+                   hmm: bool) -> tuple[str, ...]:
+    """Tokens of one part of jieba's block split (``han``: one of its blocks), filtered."""
     seg = _segmenter(userdict, "jieba")
-    tokens = seg.cut(block, HMM=True) if hmm else _dag.cut(seg, block)  # the same tokens, faster (_dag.py)
+    # without the HMM: the same tokens as seg.cut, faster (_dag.py), and without splitting the block again
+    tokens = seg.cut(block, HMM=True) if hmm else _dag.cut_run(seg, block, han)
     return tuple(_filter(tokens, lowercase, keep_punct))
 
 

@@ -165,9 +165,11 @@ def test_block_cost_is_an_upper_bound_of_the_bytes_held(block, lowercase, keep_p
     """The block cache bounds its estimate: it must not be below what the key and the tokens hold (4-byte characters too)."""
     import sys
 
+    import jieba
+
     from dunning_nlp.tokenise import _block_cost, _segment_block
 
-    args = (block, True, lowercase, keep_punct, False)
+    args = (block, bool(jieba.re_han_default.fullmatch(block)), True, lowercase, keep_punct, False)
     tokens = _segment_block(*args)
     held = sys.getsizeof(args) + sys.getsizeof(block) + sys.getsizeof(tokens) + sum(map(sys.getsizeof, tokens))
     assert _block_cost(args, tokens) >= held
