@@ -122,6 +122,11 @@ def format_metrics(metrics: dict) -> str:
             lines.append(f"  {lab:<12}{row['precision']:>10.4f}{row['recall']:>10.4f}{row['f1']:>10.4f}{row['support']:>9}")
     if "perturbed_drop" in metrics:
         lines.append(f"macro-F1 drop on obfuscated copy: {metrics['perturbed_drop']:+.4f}")
+    if "gated" in metrics:
+        rest = metrics["gated"]["rest"]
+        lines.append(f"{metrics['gated']['n']} messages carry a collection label but name no debt: the debt-context "
+                     f"gate calls them other by design; on the other {rest['n']}: macro-F1 {rest['macro_f1']:.4f}  "
+                     f"accuracy {rest['accuracy']:.4f}")
     return "\n".join(lines)
 
 

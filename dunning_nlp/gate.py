@@ -12,6 +12,10 @@ the probability of ``reminder``, ``harassment`` and ``third_party`` moves to
 
 The rule is deliberately broad (a single 欠 or 借 opens the gate) so that it
 removes only messages that cannot be collection; the model decides the rest.
+One kind of collection names no debt on purpose: skip tracing, where a
+collector asks a stranger whether a number is a named person's or whether he
+can be reached.  The guide counts that as third-party contact, so the
+``locate_person`` signal opens the gate too.
 """
 
 from __future__ import annotations
@@ -20,12 +24,12 @@ import numpy as np
 
 from .labels import LABELS
 
-__all__ = ["COLLECTION_LABELS", "GATE_SIGNAL", "apply_gate"]
+__all__ = ["COLLECTION_LABELS", "GATE_SIGNALS", "apply_gate"]
 
 #: Labels that need debt context.
 COLLECTION_LABELS: tuple[str, ...] = ("reminder", "harassment", "third_party")
-#: The rule signal that opens the gate.
-GATE_SIGNAL = "debt"
+#: The rule signals that open the gate: a debt named, or a named person being traced through a stranger.
+GATE_SIGNALS: tuple[str, ...] = ("debt", "locate_person")
 _GATED = [LABELS.index(lab) for lab in COLLECTION_LABELS]
 _OTHER = LABELS.index("other")
 

@@ -22,7 +22,7 @@ import numpy as np
 from .compiled import CompiledModel, FeatureRows, compile_pipeline
 from .errors import InputError
 from .evidence import readable_term
-from .gate import GATE_SIGNAL, apply_gate
+from .gate import GATE_SIGNALS, apply_gate
 from .labels import LABELS
 from .prior import PriorSpec, resolve_prior, shift_prior
 from .signals import SIGNALS
@@ -146,7 +146,8 @@ class Classifier:
         self._prior = prior
         # A model without a recorded training prior (older files) cannot be re-weighted; the gate still applies.
         self._target_prior = resolve_prior(prior) if model.class_prior is not None else None
-        self._debt_column = model.signal_offset + [s.name for s in SIGNALS].index(GATE_SIGNAL)
+        names = [s.name for s in SIGNALS]
+        self._gate_columns = np.array([model.signal_offset + names.index(name) for name in GATE_SIGNALS])
         self._cache: dict[tuple[str, bool, str, int], tuple[str, dict, tuple, tuple]] = {}
         self._cache_held = 0  # estimated bytes held by _cache (see _entry_bytes)
         self._display: dict[int, tuple | None] = {}  # feature column -> how it is shown (None: not shown)
@@ -175,10 +176,10 @@ class Classifier:
         if self._target_prior is not None:
             proba = shift_prior(proba, self.model.class_prior, self._target_prior)
         n = len(rows.indptr) - 1
-        debt_docs = rows.row_ids()[rows.indices == self._debt_column]
-        has_debt = np.zeros(n, dtype=bool)
-        has_debt[debt_docs] = True
-        return apply_gate(proba, has_debt)
+        context_docs = rows.row_ids()[np.isin(rows.indices, self._gate_columns)]
+        has_context = np.zeros(n, dtype=bool)
+        has_context[context_docs] = True
+        return apply_gate(proba, has_context)
 
     def predict(self, texts: Iterable[str], *, evidence: bool = True) -> list[Prediction]:
         """Classify many texts at once (faster than one at a time).

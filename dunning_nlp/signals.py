@@ -87,6 +87,14 @@ SIGNALS: tuple[Signal, ...] = (
        r"(?:您|你)的(?:朋友|家人|亲属|儿子|女儿|丈夫|妻子|弟弟|哥哥|姐姐|妹妹|同事|员工|学生|亲戚|租客|室友|好友|配偶|老公|老婆)|"
        r"(?:他|她)(?:的|在)|联系不上(?:他|她)|找到(?:他|她)|让(?:他|她)",
        "addressed to someone other than the borrower", _R_NIFA),
+    # Skip tracing: an organisation asks a stranger whether a number is a named person's, or to reach him.  The guide
+    # counts "asking a contact only to confirm a phone number" as third-party contact even when no debt is named, so
+    # this signal also opens the debt-context gate (dunning_nlp.gate).  Second-person checks ("核实您的联系方式") do not.
+    _s("locate_person", r"这个(?:号码?|手机号?|电话)(?:还)?是.{1,8}?(?:本人|在用|在使用|的)吗|"
+                        r"(?:留|填|登记)的(?:是)?(?:你|您)(?:这个)?(?:的)?(?:号|电话|手机)|(?:留|填|登记)的(?:号码?|电话)是(?:你|您)|"
+                        r"(?:核实|寻找|找)(?![您你])[^,.!?;，。！？；]{1,8}的(?:联系方式|下落|新号码|新手机号|现住址)|"
+                        r"(?:能|可以|方便)联系(?:上|到)(?:他|她)",
+       "asks a stranger to confirm or reach a named person (skip tracing)", _R_NIFA),
     _s("personal_account", r"个人账户|私人账户|个人卡|安全账户|监管账户|指定账户|核验账户|验证账户|保护账户|审查账户|清退账户|(?:户名|户主|收款人|开户行|开户名|账号|帐号|卡号|姓名).{0,16}⟪CARD⟫|⟪CARD⟫.{0,16}(?:户名|户主|收款人|开户行|开户名|姓名)|转给我|转到我|打到这个|个人微信|对公专员|以下账户|这个账户|这个卡|该账户|业务员|新的还款账户|(?:私人|个人)(?:的)?(?:支付宝|微信|银行卡|卡上)|(?:转|打|汇|存|还|付)(?:款|钱)?(?:到|给|入|进)(?:我|私人|个人)(?:的)?(?:支付宝|微信|银行卡|卡上|账户)",
        "asks to pay into a personal or 'safe' account", _R_FRAUD),
     _s("upfront_fee", r"保证金|解冻金|解冻费|激活费|工本费|会员费|包装费|验资|刷流水|公证费|好处费|撤诉费|辛苦费|材料费|押金|定金|"

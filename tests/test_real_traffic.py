@@ -70,6 +70,23 @@ def test_a_contact_reserved_by_someone_else_opens_the_gate(text, opens):
     assert ("debt" in {s.name for s in find_signals(normalize_text(text, compact=True))}) is opens
 
 
+@pytest.mark.parametrize("text, opens", [
+    ("你好，请问这个手机号是刘建国本人在用吗？", True),
+    ("我们正在寻找孙立伟的新号码，打扰了", True),
+    ("麻烦问下，您方便联系到她吗？", True),
+    ("为保障账户安全，请核实您的联系方式是否正确", False),  # the recipient's own details: an ordinary notice
+    ("我们已经联系你老婆和你领导。", False),  # a threat without a debt stays gated (test_counterfactual)
+])
+def test_tracing_a_named_person_opens_the_gate(text, opens):
+    """Skip tracing names no debt, yet the guide counts it as third-party contact."""
+    from dunning_nlp.gate import GATE_SIGNALS
+    from dunning_nlp.signals import find_signals
+
+    found = {s.name for s in find_signals(normalize_text(text, compact=True))}
+    assert ("locate_person" in found) is opens
+    assert bool(found & set(GATE_SIGNALS)) is opens
+
+
 @pytest.mark.parametrize("raw, expected", [
     ("建设银行 卡号: xxxx xxxx xxxx xxxx xxx 户名: 某某", "建设银行卡号: ⟪CARD⟫ 户名: 某某"),
     ("xxxx年x月x日还xxx.xx元", "⟪DATE⟫还⟪AMOUNT⟫"),
@@ -181,3 +198,19 @@ def test_prior_auto_on_the_command_line(tmp_path, capsys):
     assert "prior estimated from the inputs: reminder" in capsys.readouterr().err
     assert main(["batch", "-", "--prior", "auto", "-o", str(tmp_path / "o2.csv")]) == 2
     assert "not stdin" in capsys.readouterr().err
+
+
+def test_evaluate_reports_labels_the_gate_overrules(classifier):
+    """A collection label on a message that names no debt is counted apart, with the scores on the rest."""
+    from dunning_nlp.corpus import Record
+    from dunning_nlp.training import evaluate
+
+    texts = [("明天我们就去你公司门口等你。", "harassment"),  # no debt named: gated by design
+             ("您的借款已逾期5天，应还1,280元，请今日登录APP还款。", "reminder"),
+             ("周六晚上一起去吃火锅吧，我订好位子了。", "other")]
+    records = [Record(id=f"t{i}", text=t, label=lab, group=f"t{i}") for i, (t, lab) in enumerate(texts)]
+    result = evaluate(classifier, records, perturbed=False)
+    assert result["gated"]["n"] == 1
+    assert result["gated"]["rest"]["n"] == 2
+    assert result["gated"]["rest"]["accuracy"] == 1.0
+    assert result["clean"]["accuracy"] < 1.0
