@@ -213,18 +213,14 @@ class Classifier:
         if forms:
             rows = self.model.transform(forms)
             proba = self._scores(rows)
-            offset = self.model.signal_offset
             winners = np.argmax(proba, axis=1)
             ranked = self._ranked_contributions(rows, winners, readable_only=True) if evidence else None
-            for i, form in enumerate(forms):
-                row = proba[i]
-                best = int(winners[i])
+            found = self._signal_names(rows)
+            # Plain Python numbers for the whole chunk at once (tolist), not one NumPy scalar at a time.
+            for i, (form, row, best, signals) in enumerate(zip(forms, proba.tolist(), winners.tolist(), found)):
                 label = LABELS[best]
-                scores = {lab: float(p) for lab, p in zip(LABELS, row)}
-                indices, values = rows.row(i)
+                scores = dict(zip(LABELS, row))
                 ev = self._evidence(*ranked[i]) if evidence else ()
-                # The row's signal columns are the signals found in the form: no second regex pass.
-                signals = tuple(SIGNALS[j - offset].name for j in indices.tolist() if j >= offset)
                 known[form] = (label, scores, ev, _secondary(label, scores, signals), signals)
             self._remember({(form, evidence, backend, n_evidence): known[form] for form in forms})
         results: dict[str, Prediction] = {}
@@ -233,6 +229,16 @@ class Classifier:
             results[text] = Prediction(text=text, label=label, scores=dict(scores), evidence=ev, secondary=secondary,
                                        signals=signals)
         return [results[t] for t in texts]
+
+    def _signal_names(self, rows: FeatureRows) -> list[tuple[str, ...]]:
+        """Per row, the names of the signals found, in table order: a row's signal columns are the signals
+        found in its form, so no second regex pass is needed."""
+        offset = self.model.signal_offset
+        at = np.flatnonzero(rows.indices >= offset)
+        found: list[list[str]] = [[] for _ in range(len(rows.indptr) - 1)]
+        for row, column in zip(rows.row_ids()[at].tolist(), rows.indices[at].tolist()):
+            found[row].append(SIGNALS[column - offset].name)
+        return [tuple(names) for names in found]
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
