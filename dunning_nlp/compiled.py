@@ -130,7 +130,10 @@ class _TextBlock:
         tokens = tokenizer(text.lower() if self.lowercase else text)
         grams = list(tokens) if lo == 1 else []
         for n in range(max(lo, 2), min(hi, len(tokens)) + 1):
-            grams += [" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+            if n == 2:  # the common case (word bigrams), without a slice per pair
+                grams += [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+            else:
+                grams += [" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
         return grams
 
     def _prepare(self, text: str) -> str:

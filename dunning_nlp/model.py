@@ -151,6 +151,9 @@ class Classifier:
         self._cache: dict[tuple[str, bool, str, int], tuple[str, dict, tuple, tuple]] = {}
         self._cache_held = 0  # estimated bytes held by _cache (see _entry_bytes)
         self._display: dict[int, tuple | None] = {}  # feature column -> how it is shown (None: not shown)
+        # Per feature column: 0 not decided yet, 1 shown as evidence, 2 not shown (the same as _display, as an
+        # array, so that a chunk's unreadable features are dropped in NumPy before the per-message loop).
+        self._shown = np.zeros(model.n_features, dtype=np.int8)
         self._cache_lock = threading.Lock()
 
     @property
@@ -211,18 +214,14 @@ class Classifier:
         if forms:
             rows = self.model.transform(forms)
             proba = self._scores(rows)
-            offset = self.model.signal_offset
             winners = np.argmax(proba, axis=1)
-            ranked = self._ranked_contributions(rows, winners) if evidence else None
-            for i, form in enumerate(forms):
-                row = proba[i]
-                best = int(winners[i])
+            ranked = self._ranked_contributions(rows, winners, readable_only=True) if evidence else None
+            found = self._signal_names(rows)
+            # Plain Python numbers for the whole chunk at once (tolist), not one NumPy scalar at a time.
+            for i, (form, row, best, signals) in enumerate(zip(forms, proba.tolist(), winners.tolist(), found)):
                 label = LABELS[best]
-                scores = {lab: float(p) for lab, p in zip(LABELS, row)}
-                indices, values = rows.row(i)
+                scores = dict(zip(LABELS, row))
                 ev = self._evidence(*ranked[i]) if evidence else ()
-                # The row's signal columns are the signals found in the form: no second regex pass.
-                signals = tuple(SIGNALS[j - offset].name for j in indices.tolist() if j >= offset)
                 known[form] = (label, scores, ev, _secondary(label, scores, signals), signals)
             self._remember({(form, evidence, backend, n_evidence): known[form] for form in forms})
         results: dict[str, Prediction] = {}
@@ -231,6 +230,16 @@ class Classifier:
             results[text] = Prediction(text=text, label=label, scores=dict(scores), evidence=ev, secondary=secondary,
                                        signals=signals)
         return [results[t] for t in texts]
+
+    def _signal_names(self, rows: FeatureRows) -> list[tuple[str, ...]]:
+        """Per row, the names of the signals found, in table order: a row's signal columns are the signals
+        found in its form, so no second regex pass is needed."""
+        offset = self.model.signal_offset
+        at = np.flatnonzero(rows.indices >= offset)
+        found: list[list[str]] = [[] for _ in range(len(rows.indptr) - 1)]
+        for row, column in zip(rows.row_ids()[at].tolist(), rows.indices[at].tolist()):
+            found[row].append(SIGNALS[column - offset].name)
+        return [tuple(names) for names in found]
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
@@ -242,6 +251,8 @@ class Classifier:
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
         self.__dict__.setdefault("_cache_held", 0)  # pickled before the cache counted bytes
+        if "_shown" not in state:  # pickled before evidence was filtered in NumPy
+            self._shown = np.zeros(self.model.n_features, dtype=np.int8)
         self._cache_lock = threading.Lock()
 
     def _remember(self, entries: dict) -> None:
@@ -262,19 +273,34 @@ class Classifier:
                 key = next(iter(cache))
                 self._cache_held -= _entry_bytes(key, cache.pop(key))
 
-    def _ranked_contributions(self, rows: FeatureRows, winners: np.ndarray) -> list[tuple[list[int], list[float]]]:
+    def _ranked_contributions(self, rows: FeatureRows, winners: np.ndarray,
+                              readable_only: bool = False) -> list[tuple[list[int], list[float]]]:
         """Per row, the features that favour its winning class, strongest first: (columns, contributions).
 
         One gather and one sort for all rows (value × weight of the winning class; ties keep the row's order).
+        ``readable_only`` leaves out the features that are never shown as evidence (:meth:`_display_of` is
+        None): :meth:`_evidence` would skip them one by one, and most of a row's features are such.
         """
         n = len(rows.indptr) - 1
         row_of = rows.row_ids()
         contrib = rows.data * self.model.explain_weights()[winners[row_of], rows.indices]
         keep = np.flatnonzero(contrib > 0)
+        if readable_only:
+            keep = keep[self._readable(rows.indices[keep])]
         order = keep[np.lexsort((-contrib[keep], row_of[keep]))]
-        bounds = np.searchsorted(row_of[order], np.arange(n + 1))
+        bounds = np.searchsorted(row_of[order], np.arange(n + 1)).tolist()
         columns, weights = rows.indices[order].tolist(), contrib[order].tolist()
-        return [(columns[bounds[i]:bounds[i + 1]], weights[bounds[i]:bounds[i + 1]]) for i in range(n)]
+        return [(columns[lo:hi], weights[lo:hi]) for lo, hi in zip(bounds, bounds[1:])]
+
+    def _readable(self, columns: np.ndarray) -> np.ndarray:
+        """Boolean mask: which of these feature columns are shown as evidence (decided once per column)."""
+        shown = self._shown
+        for j in np.unique(columns[shown[columns] == 0]).tolist():
+            display = self._display.get(j, _UNSEEN)
+            if display is _UNSEEN:
+                display = self._display[j] = self._display_of(j)
+            shown[j] = 2 if display is None else 1
+        return shown[columns] == 1
 
     def _evidence(self, columns: list[int], weights: list[float]) -> tuple[Evidence, ...]:
         """The first :attr:`n_evidence` readable reasons among ranked (column, contribution) pairs."""

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from ._prefilter import presence_pattern
 from .normalise import COMPACT
 
 __all__ = ["Signal", "SIGNALS", "find_signals", "signal_columns"]
@@ -138,7 +140,17 @@ _INDEX = {signal.name: i for i, signal in enumerate(SIGNALS)}
 
 def signal_columns(normalised: str) -> list[int]:
     """Positions in :data:`SIGNALS` of the signals present in an already normalised text (the feature columns)."""
-    return [i for i, signal in enumerate(SIGNALS) if signal.pattern.search(normalised)]
+    return [i for i, pattern in enumerate(_presence_patterns()) if pattern.search(normalised)]
+
+
+@lru_cache(maxsize=1)
+def _presence_patterns() -> tuple[re.Pattern, ...]:
+    """Each signal's pattern in the form that tells fastest whether it matches (:mod:`dunning_nlp._prefilter`).
+
+    Every signal is searched in every message; most start with groups or alternatives the regex engine would
+    try at every position.  Built on first use, so that importing the package compiles nothing more.
+    """
+    return tuple(presence_pattern(signal.pattern) for signal in SIGNALS)
 
 
 def find_signals(normalised: str) -> list[Signal]:

@@ -38,6 +38,9 @@ BACKENDS = ("jieba", "rjieba")
 
 _lock = threading.Lock()
 _segmenters: dict[tuple[bool, str], object] = {}
+# Per jieba segmenter (by ``userdict``): each dictionary word's log probability, remembered as segmentation
+# meets it (_dag.cut_run).  Valid because these segmenters' dictionaries never change after they are built.
+_log_probs: dict[bool, dict[str, float]] = {False: {}, True: {}}
 
 
 @lru_cache(maxsize=1)
@@ -211,7 +214,7 @@ def _segment_block(block: str, han: bool, userdict: bool, lowercase: bool, keep_
     """Tokens of one part of jieba's block split (``han``: one of its blocks), filtered."""
     seg = _segmenter(userdict, "jieba")
     # without the HMM: the same tokens as seg.cut, faster (_dag.py), and without splitting the block again
-    tokens = seg.cut(block, HMM=True) if hmm else _dag.cut_run(seg, block, han)
+    tokens = seg.cut(block, HMM=True) if hmm else _dag.cut_run(seg, block, han, _log_probs[userdict])
     return tuple(_filter(tokens, lowercase, keep_punct))
 
 

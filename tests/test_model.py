@@ -183,3 +183,18 @@ def test_evidence_ranked_per_chunk_equals_ranking_each_row(classifier, corpus_ro
         order = positive[np.argsort(-contrib[positive], kind="stable")]
         assert ranked[i] == (indices[order].tolist(), contrib[order].tolist())
     assert classifier._ranked_contributions(classifier.model.transform([]), np.zeros(0, dtype=int)) == []
+
+
+def test_readable_only_ranking_drops_exactly_the_features_never_shown(classifier, corpus_rows):
+    """predict() ranks only the features that can be shown as evidence: the full ranking without the others."""
+    import numpy as np
+
+    forms = list(dict.fromkeys(classifier.model.normalise([r["text"] for r in corpus_rows[::60]])))
+    rows = classifier.model.transform(forms)
+    winners = np.argmax(classifier._scores(rows), axis=1)
+    full = classifier._ranked_contributions(rows, winners)
+    readable = classifier._ranked_contributions(rows, winners, readable_only=True)
+    for (columns, weights), got in zip(full, readable):
+        kept = [(j, w) for j, w in zip(columns, weights) if classifier._display_of(j) is not None]
+        assert got == ([j for j, _ in kept], [w for _, w in kept])
+        assert classifier._evidence(*got) == classifier._evidence(columns, weights)

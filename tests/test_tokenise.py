@@ -157,6 +157,12 @@ def test_fused_dag_cut_gives_jiebas_tokens(corpus_rows):
               "研究生命起源", "结婚的和尚未结婚的"]
     differ = [t for t in texts if list(_dag.cut(seg, t)) != list(seg.cut(t, HMM=False))]
     assert not differ, differ[:5]
+    # With the log probabilities remembered across texts (as tokenise does), in both orders of the texts.
+    for order in (texts, texts[::-1]):
+        log_probs: dict = {}
+        remembered = [[tok for i, run in enumerate(_dag._patterns()[0].split(t)) if run
+                       for tok in _dag.cut_run(seg, run, i % 2 == 1, log_probs)] for t in order]
+        assert remembered == [list(seg.cut(t, HMM=False)) for t in order]
 
 
 @pytest.mark.parametrize("block", ["逾期" * 4, "abcdefgh", "İ" * 8, "𠀀" * 8, "🙂" * 8, "\U0001d400" * 9])
