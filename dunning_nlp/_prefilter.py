@@ -23,7 +23,10 @@ the empty string, a construct not handled here) the original pattern is used.
 from __future__ import annotations
 
 import re
-from re import _constants as sre, _parser  # the parser re compiles with (Python 3.11+)
+try:  # the parser re compiles with (Python 3.11+); private, so a Python without it keeps the plain patterns
+    from re import _constants as sre, _parser
+except ImportError:  # pragma: no cover - depends on the Python version
+    sre = _parser = None
 
 __all__ = ["first_chars", "presence_pattern"]
 
@@ -39,7 +42,7 @@ class _Unknown(Exception):
 
 def first_chars(pattern: re.Pattern) -> frozenset[str] | None:
     """Every character a match of ``pattern`` can start with, or ``None`` when it cannot be told."""
-    if not isinstance(pattern.pattern, str):
+    if _parser is None or not isinstance(pattern.pattern, str):
         return None
     try:
         tree = _parser.parse(pattern.pattern, pattern.flags)
