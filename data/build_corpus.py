@@ -30,12 +30,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BASE_DIR = HERE / "base"
 OUT = HERE / "corpus.jsonl"
-CHALLENGE_IN = HERE / "challenge.txt"
-CHALLENGE_OUT = HERE / "challenge.jsonl"
-FRESH_IN = HERE / "fresh.txt"
-FRESH_OUT = HERE / "fresh.jsonl"
-FRESH2_IN = HERE / "fresh2.txt"
-FRESH2_OUT = HERE / "fresh2.jsonl"
+#: Hand-written evaluation sets: ``<name>.txt`` (label<TAB>text) is built into ``<name>.jsonl``, never into the corpus.
+HELDOUT_SETS = ("challenge", "fresh", "fresh2", "fresh3")
 LABELS = ("reminder", "harassment", "third_party", "fraud", "other")
 VARIANTS_PER_BASE = 6
 TEST_SHARE = 0.2
@@ -440,8 +436,9 @@ def build(seed: int = 20261122) -> list[dict]:
     return records
 
 
-def build_heldout(source: Path = CHALLENGE_IN, name: str = "challenge") -> list[dict]:
-    """A hand-written evaluation set (challenge or fresh): all split "test", never in the corpus."""
+def build_heldout(name: str = "challenge") -> list[dict]:
+    """A hand-written evaluation set (``data/<name>.txt``): all split "test", never in the corpus."""
+    source = HERE / f"{name}.txt"
     from opencc import OpenCC
 
     t2s = OpenCC("t2s")
@@ -468,8 +465,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if data/corpus.jsonl is not what the bases give")
     parser.add_argument("--seed", type=int, default=20261122)
     args = parser.parse_args(argv)
-    outputs = {OUT: dumps(build(args.seed)), CHALLENGE_OUT: dumps(build_heldout(CHALLENGE_IN, "challenge")),
-               FRESH_OUT: dumps(build_heldout(FRESH_IN, "fresh")), FRESH2_OUT: dumps(build_heldout(FRESH2_IN, "fresh2"))}
+    outputs = {OUT: dumps(build(args.seed))}
+    outputs.update({HERE / f"{name}.jsonl": dumps(build_heldout(name)) for name in HELDOUT_SETS})
     if args.check:
         stale = [p.name for p, text in outputs.items() if (p.read_text(encoding="utf-8") if p.exists() else "") != text]
         if stale:
