@@ -50,7 +50,7 @@ import numpy as np
 from .errors import InputError, ModelCompatibilityError, ModelIntegrityError
 from .labels import LABELS
 from .normalise import normalize_text
-from .signals import SIGNALS, signal_columns
+from .signals import SIGNALS, WARNED_CUES, WARNING, signal_columns
 from .tokenise import JiebaTokenizer
 
 __all__ = ["CompiledModel", "FeatureRows", "compile_pipeline", "feature_fingerprint", "check_feature_fingerprint",
@@ -493,7 +493,8 @@ def feature_fingerprint(normaliser: Mapping[str, Any], tokenizer: Mapping[str, A
     mismatch can say what changed:
 
     ``signals``
-        name, pattern and flags of every rule signal (:data:`dunning_nlp.signals.SIGNALS`);
+        name, pattern and flags of every rule signal (:data:`dunning_nlp.signals.SIGNALS`) and the cues a
+        warning negates (:data:`~dunning_nlp.signals.WARNED_CUES`, :data:`~dunning_nlp.signals.WARNING`);
     ``normaliser``
         every pattern and table of :mod:`dunning_nlp.normalise` and the model's normaliser options;
     ``userdict``
@@ -559,7 +560,8 @@ def _static_parts() -> tuple[tuple[str, str], ...]:
     from . import normalise, tokenise
 
     return (
-        ("signals", _digest([[s.name, _canonical(s.pattern)] for s in SIGNALS])),
+        ("signals", _digest([[s.name, _canonical(s.pattern)] for s in SIGNALS]
+                            + [["warned", list(WARNED_CUES), _canonical(WARNING)]])),
         ("normaliser_rules", _digest(_module_tables(normalise))),
         ("tokenizer_rules", _digest(_canonical(tokenise._DROP_RE))),
         ("userdict", hashlib.sha256((files("dunning_nlp") / "resources" / "userdict.txt").read_bytes()).hexdigest()),

@@ -77,6 +77,20 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _SPLIT_RE = re.compile(
     rf"(?<=[{_HAN}])(?:[\s*\-_.·•~|/\\+#@^`'\"=<>‐‑‒–—―…×☆★○●◆◇□■※→←]|\u3000){{1,3}}(?=[{_HAN}])"
 )
+# Debt words written half in pinyin, or with a variant character, to dodge keyword filters (欠款 as qian款,
+# 还款 as 还kuan, 老赖 as 老lai).  Only forms that mix a Chinese character with the pinyin of the other are
+# listed, so English text is never touched.
+DODGED_WORDS: dict[str, str] = {
+    "qian款": "欠款", "欠kuan": "欠款", "huan款": "还款", "还kuan": "还款", "还qian": "还钱", "huan钱": "还钱",
+    "dai款": "贷款", "贷kuan": "贷款", "yu期": "逾期", "逾qi": "逾期", "催shou": "催收", "cui收": "催收",
+    "征xin": "征信", "zheng信": "征信", "老lai": "老赖", "拘liu": "拘留", "shang门": "上门", "立an": "立案",
+    "起sue": "起诉", "注xiao": "注销", "歀": "款",
+}
+_DODGED_RE = re.compile("(?i:" + "|".join(sorted(map(re.escape, DODGED_WORDS), key=len, reverse=True)) + ")")
+_DODGED = {key.lower(): value for key, value in DODGED_WORDS.items()}
+#: 帐 where the mainland standard writes 账 (OpenCC turns 帳 into 帐): 帐单, 帐户, 转帐 … become 账单, 账户, 转账.
+_ZHANG_RE = re.compile("帐(?=[单户号款务目])|(?<=[入转对赖欠还记结查到])帐")
+
 # 一 (a dash look-alike) put between the characters of a name to dodge filters: 奔一跑一兄一弟 → 奔跑兄弟.
 # Only runs of three or more alternations count, so ordinary text (一心一意, 看一看) is left alone.
 _HAN_NOT_YI = "\u3400-\u4dbf\u4e01-\u9fff\uf900-\ufaff"
@@ -237,14 +251,37 @@ def has_traditional(text: str) -> bool:
 _PRE = str.maketrans({"麼": "么", "麽": "么", "薴": "苎"})
 _SHIELD = ("么", "\ue000")
 
+#: Taiwan words whose tw2sp phrase conversion is computer vocabulary (OpenCC's TWPhrasesRev) and wrong in
+#: debt, legal and SMS text: 強制執行 would become 强制运行, 法律程序 法律进程, 通訊錄 通信录, 請回撥 请回调,
+#: 債務整合 债务集成.  Each is shielded from the converter and written in its mainland form instead.
+TW_KEEP: dict[str, str] = {
+    "執行": "执行", "程序": "程序", "通訊錄": "通讯录", "通話記錄": "通话记录", "回撥": "回拨", "查詢": "查询",
+    "資料": "资料", "檔案": "档案", "宣告": "宣告", "整合": "整合", "通道": "通道", "物件": "物件", "呼叫": "呼叫",
+    "核心": "核心", "指標": "指标", "登出": "退出",
+}
+# Longest first, so that 通訊錄 is shielded before a shorter key could split it; one private-use character each
+# (U+E100…, apart from the compact placeholders at U+E010…U+E01F).
+_KEEP_RE = re.compile("|".join(sorted(map(re.escape, TW_KEEP), key=len, reverse=True)))
+_KEEP_SHIELD = {word: chr(0xE100 + i) for i, word in enumerate(TW_KEEP)}
+_KEEP_UNSHIELD = re.compile(f"[{''.join(_KEEP_SHIELD.values())}]")
+_KEEP_FORM = {shield: TW_KEEP[word] for word, shield in _KEEP_SHIELD.items()}
+
+
+def _shield(text: str) -> str:
+    """Prepare text for OpenCC: final forms for its non-idempotent characters, :data:`TW_KEEP` words shielded."""
+    return _KEEP_RE.sub(lambda m: _KEEP_SHIELD[m.group(0)], text.translate(_PRE).replace(*_SHIELD))
+
+
+def _unshield(text: str) -> str:
+    """Undo :func:`_shield` on OpenCC's output, writing each shielded word in its mainland form."""
+    return _KEEP_UNSHIELD.sub(lambda m: _KEEP_FORM[m.group(0)], text.replace(_SHIELD[1], _SHIELD[0]))
+
 
 def _to_simplified(text: str) -> str:
     if not has_traditional(text):
         return text
-    text = text.translate(_PRE).replace(*_SHIELD)
-    pieces = _pieces_re().split(text)
-    text = "".join(piece if i % 2 else _convert_piece(piece) for i, piece in enumerate(pieces))
-    return text.replace(_SHIELD[1], _SHIELD[0])
+    pieces = _pieces_re().split(_shield(text))
+    return _unshield("".join(piece if i % 2 else _convert_piece(piece) for i, piece in enumerate(pieces)))
 
 
 @lru_cache(maxsize=1)
@@ -286,8 +323,11 @@ def _normalize_once(text: str, traditional: bool, deobfuscate: bool, placeholder
         text = _to_simplified(text)
         # The phrase converter may emit forms that NFKC changes again.
         text = unicodedata.normalize("NFKC", text)
+        if "帐" in text:
+            text = _ZHANG_RE.sub("账", text)
     text = _SPACE_RE.sub(" ", text)  # before de-obfuscation, so a run of separators is measured once
     if deobfuscate:
+        text = _DODGED_RE.sub(lambda m: _DODGED[m.group(0).lower()], text)  # first: it makes Chinese runs
         text = _SPLIT_RE.sub("", text)
         if "一" in text:
             text = _YI_SPLIT_RE.sub(lambda m: m.group(0).replace("一", ""), text)

@@ -20,7 +20,7 @@ from functools import lru_cache
 from ._prefilter import presence_pattern
 from .normalise import COMPACT
 
-__all__ = ["Signal", "SIGNALS", "find_signals", "signal_columns"]
+__all__ = ["Signal", "SIGNALS", "WARNED_CUES", "WARNING", "find_signals", "present_columns", "signal_columns"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,11 @@ _R_PIPL = "个人信息保护法 第10条; 民法典 第1032–1033条"
 _R_NIFA = "中国互联网金融协会《互联网金融贷后催收业务指引》: 仅向债务人本人催收"
 _R_FRAUD = "反诈: 官方渠道为95xxx客服与APP内还款; 12381/96110 预警与举报"
 
+#: Phrases that warn against a scam ("凡是…都是诈骗", "谨防冒充", "银行不会要求转账").  A scam's own sender name
+#: (反诈中心) is not one of them: scams sign as the anti-fraud centre.
+_WARNING_PHRASES = (r"都是诈骗|均为诈骗|一律是诈骗|是骗局|这是诈骗|谨防.{0,6}(?:诈骗|骗子|冒充|上当)|请勿轻信|不要轻信|提高警惕|"
+                    r"不存在.{0,4}安全账户|(?:不会|从不|绝不)(?:通过|以).{0,12}(?:办案|收取|要求|转账)")
+
 SIGNALS: tuple[Signal, ...] = (
     # The debt-context gate (dunning_nlp.gate): without this signal no message gets a collection label.  A bare
     # 欠 / 借 (and traditional 債 / 貸) opens it, so only words without those characters are listed besides.
@@ -66,7 +71,7 @@ SIGNALS: tuple[Signal, ...] = (
                r"信用卡|帐款|账款|供款|缴款|应缴|应还|月供|本金|利息|罚息|滞纳金|违约金|催收|清收|外访|委外|结清|分期|白条|花呗|"
                r"老赖|赖账|失信|征信|紧急联系人|紧急联络人|的联系人|担保人|执行局|限高|限制高消费|涉诉|财产保全|强制执行|执行阶段|"
                r"移交执行|协助执行|失联|协查|户籍地|取证小组|法务|受托|委托.{0,8}联系|爆通讯录|钱.{0,4}(?:到账|到位|打过来|转过来)|"
-               r"挂的账|账.{0,6}没结|未结|(?:预留|填写|登记)了?(?:您|你)的?(?:号码|电话|手机号?|联系方式)|"
+               r"挂的账|账.{0,6}没结|未结|货款|尾款|账期|未缴|缴清|(?:预留|填写|登记)了?(?:您|你)的?(?:号码|电话|手机号?|联系方式)|"
                r"作为(?:他的?|她的?|其)?(?:紧急)?联系人|(?i:loan|debt|overdue|repay)",
        "talks about a debt or repayment"),
     _s("overdue", r"逾期|到期|未还|拖欠|过了还款日|最后还款日|欠款", "says a payment is due or overdue"),
@@ -85,7 +90,11 @@ SIGNALS: tuple[Signal, ...] = (
        "brings in family, employer or community", _R_NIFA),
     _s("insult", r"老赖|不要脸|垃圾|废物|人渣|骗子|狗东西|死了|蛀虫|丢人|丢脸|缩头乌龟|不是人|活该|要饭|乞丐|社死",
        "insults or humiliation", _R_SOFT),
-    _s("third_party_address", r"紧急联系人|紧急联络人|转告|转达|代为|联系人|请问您是|请问你是|您是.{1,6}的|你是.{1,6}的|认识.{1,8}吗|他本人|她本人|"
+    # A contact person is named as the *recipient* ("您是…的紧急联系人", "预留您为联系人"), not as someone the
+    # borrower will be exposed to ("联系你的紧急联系人" is a threat to the borrower: contact_blast).
+    _s("third_party_address", r"(?:^|[,.!?:;\s】])紧急联[系络]人(?:您好|你好|[,:])|(?:您|你)(?:是|为|作为|被).{0,14}联[系络]人|"
+       r"(?:预留|填写|填|留|登记)了?(?:您|你).{0,8}联[系络]人|(?:他|她|其)的?(?:紧急)?联[系络]人|作为联[系络]人|"
+       r"转告|转达|代为|请问您是|请问你是|您是.{1,6}的|你是.{1,6}的|认识.{1,8}吗|他本人|她本人|"
        r"(?:您|你)的(?:朋友|家人|亲属|儿子|女儿|丈夫|妻子|弟弟|哥哥|姐姐|妹妹|同事|员工|学生|亲戚|租客|室友|好友|配偶|老公|老婆)|"
        r"(?:他|她)(?:的|在)|联系不上(?:他|她)|找到(?:他|她)|让(?:他|她)",
        "addressed to someone other than the borrower", _R_NIFA),
@@ -126,20 +135,43 @@ SIGNALS: tuple[Signal, ...] = (
     _s("im_contact", r"(?i:(?<![a-z])(?:qq|wx|vx|line)(?![a-z]))|微信|加(?i:v)|(?i:v)信|加群|扣扣", "moves contact to QQ / WeChat / LINE", _R_FRAUD),
     _s("screen_share", r"屏幕共享|共享屏幕|会议软件|分享螢幕|视频会议|远程", "asks to share the screen", _R_FRAUD),
     _s("frozen", r"冻结|解冻|锁定|停用|失效|异常", "account frozen / abnormal pretext"),
-    _s("receipt", r"还款成功|已结清|已还清|已全部还清|已到账|入账|成功还款|已缴清|已入账|已成功", "confirms a completed payment"),
+    _s("receipt", r"还款成功|已结清|已还清|已全部还清|已到账|(?<![未没])入账|成功还款|已缴清|已入账|已成功", "confirms a completed payment"),
     _s("transaction", r"消费|支出|转入|余额|尾号|签账|取款|扣款", "transaction alert wording"),
     _s("marketing", r"退订|拒收|回复(?i:r)|免息|最高可借|利率|优惠|额度已提升|专享|活动", "marketing wording"),
     _s("greeting_polite", r"您好|尊敬的|请|谢谢|感谢|温馨", "polite register"),
-    _s("scam_warning", r"都是诈骗|均为诈骗|一律是诈骗|是骗局|这是诈骗|谨防.{0,6}(?:诈骗|骗子|冒充|上当)|请勿轻信|不要轻信|提高警惕|"
-                       r"不存在.{0,4}安全账户|(?:不会|从不|绝不)(?:通过|以).{0,12}(?:办案|收取|要求|转账)|防骗|反诈",
-       "warns against scams (anti-fraud education, not a scam itself)"),
+    _s("scam_warning", _WARNING_PHRASES + r"|防骗|反诈", "warns against scams (anti-fraud education, not a scam itself)"),
 )
 
 _INDEX = {signal.name: i for i, signal in enumerate(SIGNALS)}
 
+#: Cues of a scam's *ask* that a warning quotes without asking anything: "凡是要求转账到安全账户的都是诈骗"
+#: names a safe account, a fee or a cancelled student loan only to warn against them.  A linear model adds
+#: evidence up and cannot learn "this cue, unless warned against", so where :data:`WARNING` matches, these
+#: cues are not reported (not as features, not as evidence, not as report flags); the words stay in the
+#: n-gram features and the ``scam_warning`` signal is reported instead.
+WARNED_CUES: tuple[str, ...] = ("personal_account", "upfront_fee", "credit_repair", "cancel_account", "code_ask",
+                                "screen_share")
+#: The warning phrases that negate :data:`WARNED_CUES` (``scam_warning`` without the bare words 反诈 / 防骗).
+WARNING = re.compile(_WARNING_PHRASES)
+_WARNED = frozenset(_INDEX[name] for name in WARNED_CUES)
+
 
 def signal_columns(normalised: str) -> list[int]:
-    """Positions in :data:`SIGNALS` of the signals present in an already normalised text (the feature columns)."""
+    """Positions in :data:`SIGNALS` of the signals present in an already normalised text (the feature columns).
+
+    >>> [SIGNALS[i].name for i in signal_columns("凡是要求转账到安全账户的都是诈骗")]
+    ['scam_warning']
+    >>> "personal_account" in [SIGNALS[i].name for i in signal_columns("请转账到安全账户")]
+    True
+    """
+    found = present_columns(normalised)
+    if _WARNED.intersection(found) and WARNING.search(normalised):
+        found = [i for i in found if i not in _WARNED]
+    return found
+
+
+def present_columns(normalised: str) -> list[int]:
+    """Positions of the signals whose pattern matches, before a warning negates any (:func:`signal_columns`)."""
     return [i for i, pattern in enumerate(_presence_patterns()) if pattern.search(normalised)]
 
 

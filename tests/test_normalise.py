@@ -18,7 +18,23 @@ from dunning_nlp.transformers import TextNormalizer
     ("催*收", "催收"),
     ("逾　期３天", "逾期⟪NUM⟫天"),
     ("請儘速還款", "请尽速还款"),
-    ("您的帳戶已逾期", "您的帐户已逾期"),
+    ("您的帳戶已逾期", "您的账户已逾期"),  # 帳 → 帐 by OpenCC, then the mainland 账 of accounts
+    ("先買後付帳單已出", "先买后付账单已出"),
+    ("露营的帐篷", "露营的帐篷"),  # 帐 of tents stays
+    # Taiwan legal and SMS words that OpenCC's computer vocabulary would mistranslate (normalise.TW_KEEP)
+    ("法院將強制執行", "法院将强制执行"),
+    ("已進入法律程序", "已进入法律程序"),
+    ("爆你通訊錄", "爆你通讯录"),
+    ("請盡快回撥", "请尽快回拨"),
+    ("請至官網查詢", "请至官网查询"),
+    ("您的資料已送出", "您的资料已送出"),
+    ("債務整合專案", "债务整合项目"),
+    # debt words half in pinyin (normalise.DODGED_WORDS); English is left alone
+    ("请处理qian款", "请处理欠款"),
+    ("今天是还kuan的最后期限", "今天是还款的最后期限"),
+    ("老LAI曝光群", "老赖曝光群"),
+    ("还歀", "还款"),
+    ("I will huan it later", "I will huan it later"),
     ("你什麼時候還", "你什么时候还"),
     ("还\u200b款", "还款"),
     ("点击 http://t.cn/A6abc 查看", "点击 ⟪URL⟫ 查看"),
@@ -118,8 +134,7 @@ def _opencc_whole(text: str) -> str:
 
     if not has_traditional(text):
         return text
-    text = text.translate(N._PRE).replace(*N._SHIELD)
-    return N._t2s().convert(text).replace(N._SHIELD[1], N._SHIELD[0])
+    return N._unshield(N._t2s().convert(N._shield(text)))
 
 
 def test_no_opencc_key_contains_a_digit():

@@ -9,7 +9,7 @@ from hypothesis import given, strategies as st
 
 from dunning_nlp._prefilter import _CASE_EXTRA, first_chars, presence_pattern
 from dunning_nlp.normalise import COMPACT, normalize_text
-from dunning_nlp.signals import SIGNALS, signal_columns
+from dunning_nlp.signals import SIGNALS, present_columns
 
 
 @pytest.mark.parametrize("regex, expected", [
@@ -47,10 +47,10 @@ def test_lookarounds_see_the_text_around_the_candidate():
         assert bool(fast.search(text)) == bool(pattern.search(text)), text
 
 
-def test_signal_columns_equal_plain_search_on_the_corpus(corpus_rows):
+def test_present_columns_equal_plain_search_on_the_corpus(corpus_rows):
     for row in corpus_rows[::3]:
         for form in (normalize_text(row["text"]), normalize_text(row["text"], compact=True)):
-            assert signal_columns(form) == [i for i, s in enumerate(SIGNALS) if s.pattern.search(form)]
+            assert present_columns(form) == [i for i, s in enumerate(SIGNALS) if s.pattern.search(form)]
 
 
 _PIECES = sorted({piece for s in SIGNALS for piece in re.findall(r"[\u4e00-\u9fff]+|[A-Za-z]+", s.pattern.pattern)}
@@ -58,6 +58,6 @@ _PIECES = sorted({piece for s in SIGNALS for piece in re.findall(r"[\u4e00-\u9ff
 
 
 @given(st.lists(st.sampled_from(_PIECES), max_size=12))
-def test_signal_columns_equal_plain_search_on_generated_text(pieces):
+def test_present_columns_equal_plain_search_on_generated_text(pieces):
     text = "".join(pieces)
-    assert signal_columns(text) == [i for i, s in enumerate(SIGNALS) if s.pattern.search(text)]
+    assert present_columns(text) == [i for i, s in enumerate(SIGNALS) if s.pattern.search(text)]

@@ -9,7 +9,7 @@ import pytest
 from dunning_nlp.features import build_features, feature_block
 from dunning_nlp.normalise import normalize_text
 from dunning_nlp.perturb import perturb_text
-from dunning_nlp.signals import SIGNALS, find_signals
+from dunning_nlp.signals import SIGNALS, WARNED_CUES, WARNING, find_signals
 from dunning_nlp.transformers import SignalFeaturizer
 
 
@@ -90,3 +90,25 @@ def test_scam_warning_signal(text):
 
 def test_scam_warning_signal_absent_from_a_scam():
     assert "scam_warning" not in {s.name for s in find_signals(normalize_text("请将欠款转入安全账户，否则影响征信"))}
+
+
+@pytest.mark.parametrize("warning, cue", [
+    ("公安机关不会通过短信办案，凡是要求转账到安全账户的都是诈骗", "personal_account"),
+    ("凡是自称可以征信修复、停息挂账的都是骗局", "credit_repair"),
+    ("正规机构不会收取任何解冻费、保证金，请勿轻信", "upfront_fee"),
+    ("学校提醒：要求注销校园贷账户的都是诈骗", "cancel_account"),
+])
+def test_a_warning_negates_the_scam_cues_it_quotes(warning, cue):
+    """The cue a warning quotes is not reported; the same words as an ask still are (WARNED_CUES)."""
+    assert cue in WARNED_CUES
+    warned = {s.name for s in find_signals(normalize_text(warning))}
+    assert "scam_warning" in warned and cue not in warned, warned
+    ask = WARNING.sub("", warning)  # the same sentence without its warning phrase
+    assert not WARNING.search(ask)
+    assert cue in {s.name for s in find_signals(normalize_text(ask))}, ask
+
+
+def test_a_scam_signed_as_the_anti_fraud_centre_keeps_its_cues():
+    """反诈中心 as a sender is not a warning phrase: scams sign with it."""
+    names = {s.name for s in find_signals(normalize_text("【反诈中心】你的账户涉案，请把余额转到我们提供的安全账户核查"))}
+    assert {"scam_warning", "personal_account"} <= names, names
