@@ -71,6 +71,9 @@ SHOPS = ["美宜佳便利店", "瑞幸咖啡", "永辉超市", "滴滴出行", "
 COMPANIES = ["华创科技有限公司", "远航物流有限公司", "新锐传媒", "恒泰建材", "蓝天教育", "明珠餐饮管理公司"]
 SERVICE_BRANDS = ["顺丰速运", "中通快递", "美团", "饿了么", "国家电网", "自来水公司", "华润燃气", "万科物业", "市图书馆", "中国移动",
                   "中国联通", "中国电信", "携程", "大众点评", "京东", "天猫", "小米之家", "格力售后", "海底捞", "星巴克"]
+#: Official bodies in signatures: the finance ones sign genuine notices too; scams impersonate all of them.
+OFFICIAL_FINANCE = ["中国人民银行", "人民银行征信中心", "中国银联", "国家金融监督管理总局"]
+OFFICIAL_OTHER = ["最高人民法院", "人民法院", "公安局", "国家税务总局", "学信网", "12306", "社保中心"]
 _FINANCE_RE = re.compile("借|贷|还款|额度|信用|征信|结清|利率|放款|分期|银行|授信|金融|逾期|欠款|验证码|动态码|支付|提现")
 APPS = ["APP", "官方APP", "{brand}APP", "{brand}App", "手机APP", "官方微信公众号", "{brand}小程序"]
 BAD_DOMAINS = ["t.cn", "bit.ly", "dwz.cn", "url.cn", "zx-kf.top", "zhengxin-xf.cc", "jd-zx.vip", "wd-zhuxiao.xyz",
@@ -275,15 +278,19 @@ def _sms_frame(text: str, rng: random.Random, label: str, hant: bool) -> str:
 
     Every label gets them (real collection and scam SMS carry signatures and 拒收请回复R footers too), at
     rates that differ a little by sender: collectors' personal numbers sign less often than companies.
+    Banks sign reminders, scams and genuine finance notices alike, and scams also sign as the official
+    bodies and services they impersonate, so that no signature decides a label.
     """
     collector = label in ("harassment", "third_party")
     chat = label == "other" and "【" not in text and not _FINANCE_RE.search(text) and len(text) < 40
     if collector and rng.random() < 0.4:
         text = text.replace("，", rng.choice(["，", ",", " ", "，"])).rstrip("。")
     elif not chat and not text.startswith("【") and rng.random() < 0.6:
-        pool = FICTIONAL_BRANDS + LAWFUL_BRANDS + (AGENCIES if collector else [])
-        if label == "other" and not _FINANCE_RE.search(text):
-            pool = SERVICE_BRANDS
+        pool = FICTIONAL_BRANDS + LAWFUL_BRANDS + (AGENCIES if collector else BANKS)
+        if label == "fraud":  # scams sign as whoever they impersonate
+            pool += OFFICIAL_FINANCE + OFFICIAL_OTHER + SERVICE_BRANDS
+        elif label == "other":
+            pool = pool + OFFICIAL_FINANCE if _FINANCE_RE.search(text) else SERVICE_BRANDS
         brand = rng.choice(pool)
         text = f"【{brand}】{text}" if rng.random() < 0.7 else f"{text}【{brand}】"
     if not chat and "http" not in text and rng.random() < (0.15 if collector else 0.3):

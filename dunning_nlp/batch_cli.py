@@ -8,6 +8,7 @@ from typing import Iterable, Iterator, TextIO
 
 from .batch import RowWriter, Summary, classify_rendered
 from .errors import InputError
+from .prior import DEFAULT_PRIOR
 from .readers import Format, Message, expand_inputs, read_messages
 
 __all__ = ["add_batch_parser", "add_input_arguments", "input_messages", "binary_stdin", "run_batch_command"]
@@ -50,7 +51,8 @@ def add_prior_argument(p) -> None:
     """``--prior``: the class prior of the messages (see dunning_nlp.prior)."""
     p.add_argument("--prior", default=None, metavar="P",
                    help="share of messages that are not about a debt, between 0 and 1 (default: the model's "
-                        "phone-dump prior, 0.775), 'train' for the training mix, or 'auto' to estimate it from "
+                        f"phone-dump prior, {DEFAULT_PRIOR['other']}), 'train' for the training mix, or 'auto' to "
+                        "estimate it from "
                         "these inputs by EM (batch and report; reads the inputs twice, not stdin)")
 
 
