@@ -84,9 +84,21 @@ DODGED_WORDS: dict[str, str] = {
     "qian款": "欠款", "欠kuan": "欠款", "huan款": "还款", "还kuan": "还款", "还qian": "还钱", "huan钱": "还钱",
     "dai款": "贷款", "贷kuan": "贷款", "yu期": "逾期", "逾qi": "逾期", "催shou": "催收", "cui收": "催收",
     "征xin": "征信", "zheng信": "征信", "老lai": "老赖", "拘liu": "拘留", "shang门": "上门", "立an": "立案",
-    "起sue": "起诉", "注xiao": "注销", "歀": "款",
+    "起sue": "起诉", "注xiao": "注销",
 }
-_DODGED_RE = re.compile("(?i:" + "|".join(sorted(map(re.escape, DODGED_WORDS), key=len, reverse=True)) + ")")
+# 歀, a variant of 款 used to dodge filters, is folded first (in _undodge), so that qian歀 is read as 欠款.
+
+
+def _dodged_alternative(key: str) -> str:
+    # A pinyin part never continues another Latin word (zhuan款 is 转款, not z + 还款; 立and is not 立案).
+    before = "(?<![A-Za-z])" if key[0].isascii() and key[0].isalpha() else ""
+    after = "(?![A-Za-z])" if key[-1].isascii() and key[-1].isalpha() else ""
+    return before + re.escape(key) + after
+
+
+# ASCII-only case folding (?ai): with Unicode folding, ı and İ would match i and miss the lookup below.
+_DODGED_RE = re.compile("(?ai:" + "|".join(_dodged_alternative(k) for k in sorted(DODGED_WORDS, key=len, reverse=True))
+                        + ")")
 _DODGED = {key.lower(): value for key, value in DODGED_WORDS.items()}
 #: 帐 where the mainland standard writes 账 (OpenCC turns 帳 into 帐): 帐单, 帐户, 转帐 … become 账单, 账户, 转账.
 _ZHANG_RE = re.compile("帐(?=[单户号款务目])|(?<=[入转对赖欠还记结查到])帐")
@@ -175,10 +187,11 @@ _ANON_SPLIT_RE = re.compile("DIGIT|CELLPHONE|PHONE|URL|HOTLINE|WECHAT|QQ|NAME|PL
 
 def _unmask(text: str) -> str:
     """Read anonymisation marks as what they hide (see the module docstring)."""
-    if "x" in text or "X" in text or "×" in text:
-        text = _XMASK_RE.sub(lambda m: _XMASK_DIGIT * len(m.group(0)), text)
+    # The placeholder words first: DIGIT becomes a digit, and an x beside it is then read as masked like the rest.
     if _ANON_SPLIT_RE.search(text):
         text = _ANON_RE.sub(lambda m: "".join(_ANON_WORDS[w] for w in _ANON_SPLIT_RE.findall(m.group(1))), text)
+    if "x" in text or "X" in text or "×" in text:
+        text = _XMASK_RE.sub(lambda m: _XMASK_DIGIT * len(m.group(0)), text)
     return text
 
 
@@ -260,11 +273,29 @@ TW_KEEP: dict[str, str] = {
     "核心": "核心", "指標": "指标", "登出": "退出",
 }
 # Longest first, so that 通訊錄 is shielded before a shorter key could split it; one private-use character each
-# (U+E100…, apart from the compact placeholders at U+E010…U+E01F).
+# from plane 15 (U+F0000…), apart from the compact placeholders (U+E010…) and from the emoji that old phones
+# encoded in the basic private-use area.
 _KEEP_RE = re.compile("|".join(sorted(map(re.escape, TW_KEEP), key=len, reverse=True)))
-_KEEP_SHIELD = {word: chr(0xE100 + i) for i, word in enumerate(TW_KEEP)}
+_KEEP_SHIELD = {word: chr(0xF0000 + i) for i, word in enumerate(TW_KEEP)}
 _KEEP_UNSHIELD = re.compile(f"[{''.join(_KEEP_SHIELD.values())}]")
 _KEEP_FORM = {shield: TW_KEEP[word] for word, shield in _KEEP_SHIELD.items()}
+
+
+def _undodge(text: str) -> str:
+    """Write the :data:`DODGED_WORDS` of ``text`` in Chinese characters (the variant 歀 folded to 款 first)."""
+    if "歀" in text:
+        text = text.replace("歀", "款")
+    if not _dodged_present().search(text):  # the common case, tested ten times faster than by the plain pattern
+        return text
+    return _DODGED_RE.sub(lambda m: _DODGED[m.group(0).lower()], text)
+
+
+@lru_cache(maxsize=1)
+def _dodged_present() -> re.Pattern:
+    """:data:`_DODGED_RE` in the form that tells fastest whether it matches (:mod:`dunning_nlp._prefilter`)."""
+    from ._prefilter import presence_pattern
+
+    return presence_pattern(_DODGED_RE)
 
 
 def _shield(text: str) -> str:
@@ -323,16 +354,17 @@ def _normalize_once(text: str, traditional: bool, deobfuscate: bool, placeholder
         text = _to_simplified(text)
         # The phrase converter may emit forms that NFKC changes again.
         text = unicodedata.normalize("NFKC", text)
-        if "帐" in text:
-            text = _ZHANG_RE.sub("账", text)
     text = _SPACE_RE.sub(" ", text)  # before de-obfuscation, so a run of separators is measured once
     if deobfuscate:
-        text = _DODGED_RE.sub(lambda m: _DODGED[m.group(0).lower()], text)  # first: it makes Chinese runs
+        text = _undodge(text)  # first: it makes the Chinese runs the separators sit in
         text = _SPLIT_RE.sub("", text)
         if "一" in text:
             text = _YI_SPLIT_RE.sub(lambda m: m.group(0).replace("一", ""), text)
     if placeholders:
-        text = _unmask(text)
+        unmasked = _unmask(text)
+        if deobfuscate and unmasked != text:  # a mark taken out can leave a separator between two characters
+            unmasked = _SPLIT_RE.sub("", _undodge(unmasked))
+        text = unmasked
         if _DIGIT_RE.search(text):
             text = _replace_codes(text)
             for pattern, token in _ENTITY_RULES:
@@ -340,6 +372,8 @@ def _normalize_once(text: str, traditional: bool, deobfuscate: bool, placeholder
             text = _NUM_RE.sub(PLACEHOLDERS["NUM"], text)
         else:  # every other entity pattern needs a digit
             text = _URL_RE.sub(_url_token, text)
+    if traditional and "帐" in text:  # last, on the final characters (转-帐 and 帐歀 are joined by now)
+        text = _ZHANG_RE.sub("账", text)
     text = _SPACE_RE.sub(" ", text)
     text = _BLANK_LINES_RE.sub("\n", text)
     if compact and placeholders:

@@ -62,7 +62,7 @@ _R_FRAUD = "反诈: 官方渠道为95xxx客服与APP内还款; 12381/96110 预�
 #: Phrases that warn against a scam ("凡是…都是诈骗", "谨防冒充", "银行不会要求转账").  A scam's own sender name
 #: (反诈中心) is not one of them: scams sign as the anti-fraud centre.
 _WARNING_PHRASES = (r"都是诈骗|均为诈骗|一律是诈骗|是骗局|这是诈骗|谨防.{0,6}(?:诈骗|骗子|冒充|上当)|请勿轻信|不要轻信|提高警惕|"
-                    r"不存在.{0,4}安全账户|(?:不会|从不|绝不)(?:通过|以).{0,12}(?:办案|收取|要求|转账)")
+                    r"不存在.{0,4}安全账户|(?:不会|从不|绝不)(?:通过|以)?.{0,12}(?:办案|收取|要求|转账)")
 
 SIGNALS: tuple[Signal, ...] = (
     # The debt-context gate (dunning_nlp.gate): without this signal no message gets a collection label.  A bare
@@ -135,7 +135,7 @@ SIGNALS: tuple[Signal, ...] = (
     _s("im_contact", r"(?i:(?<![a-z])(?:qq|wx|vx|line)(?![a-z]))|微信|加(?i:v)|(?i:v)信|加群|扣扣", "moves contact to QQ / WeChat / LINE", _R_FRAUD),
     _s("screen_share", r"屏幕共享|共享屏幕|会议软件|分享螢幕|视频会议|远程", "asks to share the screen", _R_FRAUD),
     _s("frozen", r"冻结|解冻|锁定|停用|失效|异常", "account frozen / abnormal pretext"),
-    _s("receipt", r"还款成功|已结清|已还清|已全部还清|已到账|(?<![未没])入账|成功还款|已缴清|已入账|已成功", "confirms a completed payment"),
+    _s("receipt", r"还款成功|已结清|已还清|已全部还清|已到账|入账成功|成功还款|已缴清|已入账|已成功", "confirms a completed payment"),
     _s("transaction", r"消费|支出|转入|余额|尾号|签账|取款|扣款", "transaction alert wording"),
     _s("marketing", r"退订|拒收|回复(?i:r)|免息|最高可借|利率|优惠|额度已提升|专享|活动", "marketing wording"),
     _s("greeting_polite", r"您好|尊敬的|请|谢谢|感谢|温馨", "polite register"),
@@ -146,14 +146,18 @@ _INDEX = {signal.name: i for i, signal in enumerate(SIGNALS)}
 
 #: Cues of a scam's *ask* that a warning quotes without asking anything: "凡是要求转账到安全账户的都是诈骗"
 #: names a safe account, a fee or a cancelled student loan only to warn against them.  A linear model adds
-#: evidence up and cannot learn "this cue, unless warned against", so where :data:`WARNING` matches, these
-#: cues are not reported (not as features, not as evidence, not as report flags); the words stay in the
-#: n-gram features and the ``scam_warning`` signal is reported instead.
+#: evidence up and cannot learn "this cue, unless warned against", so a cue found only inside a clause that
+#: holds a :data:`WARNING` phrase is not reported (not as a feature, not as evidence, not as a report flag);
+#: the words stay in the n-gram features and the ``scam_warning`` signal is reported instead.  The clause
+#: matters: scams carry stock warnings too ("谨防诈骗！请立即将资金转入安全账户"), and there the ask stands in a
+#: clause of its own, so it is kept.
 WARNED_CUES: tuple[str, ...] = ("personal_account", "upfront_fee", "credit_repair", "cancel_account", "code_ask",
                                 "screen_share")
 #: The warning phrases that negate :data:`WARNED_CUES` (``scam_warning`` without the bare words 反诈 / 防骗).
 WARNING = re.compile(_WARNING_PHRASES)
 _WARNED = frozenset(_INDEX[name] for name in WARNED_CUES)
+#: What ends a clause in normalised text (full-width punctuation is half-width by then).
+_CLAUSE_END = re.compile(r"[,.。!?;\n]")
 
 
 def signal_columns(normalised: str) -> list[int]:
@@ -163,11 +167,26 @@ def signal_columns(normalised: str) -> list[int]:
     ['scam_warning']
     >>> "personal_account" in [SIGNALS[i].name for i in signal_columns("请转账到安全账户")]
     True
+    >>> "personal_account" in [SIGNALS[i].name for i in signal_columns("谨防诈骗!请立即将资金转入安全账户")]
+    True
     """
     found = present_columns(normalised)
     if _WARNED.intersection(found) and WARNING.search(normalised):
-        found = [i for i in found if i not in _WARNED]
+        warned = _warned_clauses(normalised)
+        found = [i for i in found if i not in _WARNED or _outside(SIGNALS[i].pattern, normalised, warned)]
     return found
+
+
+def _warned_clauses(text: str) -> list[tuple[int, int]]:
+    """Start and end of every clause of ``text`` that holds a :data:`WARNING` phrase."""
+    bounds = [0] + [m.end() for m in _CLAUSE_END.finditer(text)] + [len(text)]
+    clauses = list(zip(bounds, bounds[1:]))
+    return [(a, b) for a, b in clauses if WARNING.search(text, a, b)]
+
+
+def _outside(pattern: re.Pattern, text: str, warned: list[tuple[int, int]]) -> bool:
+    """True when ``pattern`` matches somewhere in ``text`` that starts outside every warned clause."""
+    return any(not any(a <= m.start() < b for a, b in warned) for m in pattern.finditer(text))
 
 
 def present_columns(normalised: str) -> list[int]:

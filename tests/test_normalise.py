@@ -170,3 +170,27 @@ def test_piecewise_simplification_equals_opencc(text):
     from dunning_nlp.normalise import _to_simplified
 
     assert _to_simplified(text) == _opencc_whole(text)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("请zhuan款到这个卡", "请zhuan款到这个卡"),  # the pinyin part of a longer pinyin word is not read as 还
+    ("立and", "立and"),
+    ("老laı", "老laı"),  # dotless ı is not i: no KeyError from case folding
+    ("老LAİ", "老LAİ"),
+    ("转-帐", "转账"),  # 帐 → 账 after the separators are gone
+    ("帐歀", "账款"),
+    ("qian歀", "欠款"),
+    ("还NAMEkuan", "还款"),  # an anonymisation mark between the parts
+])
+def test_dodged_words_at_the_edges(raw, expected):
+    assert normalize_text(raw) == expected
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["qian", "kuan", "huan", "lai", "zhuan", "款", "歀", "还", "欠", "老", "帐", "单",
+                                 "转", "-", " ", "*", "NAME", "DIGIT", "ı", "İ", "I", "執行", "程序", "債",
+                                 "\ue100", "\U000f0000", "一", "跑", "x", "xx", "URL", "23", "，", "。"]), max_size=16))
+def test_dodged_words_zhang_and_anonymisation_marks_are_idempotent(pieces):
+    text = "".join(pieces)
+    once = normalize_text(text)
+    assert normalize_text(once) == once

@@ -112,3 +112,14 @@ def test_a_scam_signed_as_the_anti_fraud_centre_keeps_its_cues():
     """反诈中心 as a sender is not a warning phrase: scams sign with it."""
     names = {s.name for s in find_signals(normalize_text("【反诈中心】你的账户涉案，请把余额转到我们提供的安全账户核查"))}
     assert {"scam_warning", "personal_account"} <= names, names
+
+
+@pytest.mark.parametrize("scam, cue", [
+    ("【中国银行】您的账户存在风险，谨防诈骗！请立即将资金转入我行安全账户", "personal_account"),
+    ("公安机关不会通过电话办案，但您涉嫌洗钱，请将资金转入安全账户核查", "personal_account"),
+    ("验证码已发送，请将验证码告诉客服完成注销，提高警惕，谨防上当", "code_ask"),
+])
+def test_a_stock_warning_in_a_scam_does_not_hide_its_ask(scam, cue):
+    """Only a cue inside the warning's own clause is negated; the ask in a clause of its own stays."""
+    names = {s.name for s in find_signals(normalize_text(scam))}
+    assert {"scam_warning", cue} <= names, names
