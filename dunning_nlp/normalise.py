@@ -3,7 +3,10 @@
 Collectors and scammers write the same message in many shapes to get past
 carrier filters: full-width digits (``３天``), traditional characters,
 zero-width characters, words split by spaces or symbols (``逾 期``, ``征-信``,
-``催*收``).  :func:`normalize_text` maps all of them to one simplified,
+``催*收``), debt words half in pinyin (``qian款``, ``还kuan``).  Traditional text
+is converted with OpenCC's Taiwan phrases, except the legal and SMS words its
+computer vocabulary would mistranslate (:data:`TW_KEEP`: 強制執行 stays 强制执行,
+not 强制运行).  :func:`normalize_text` maps all of them to one simplified,
 half-width form and replaces entities (links, phone numbers, amounts, dates,
 bank cards, ID numbers, verification codes, other numbers) by placeholder
 tokens such as ``⟪URL⟫``, so that a model learns "there is a link" rather than
@@ -37,6 +40,8 @@ __all__ = [
     "PLACEHOLDERS",
     "PLACEHOLDER_RE",
     "COMPACT",
+    "DODGED_WORDS",
+    "TW_KEEP",
     "PERSONAL_NUMBERS",
     "expand_placeholders",
     "normalize_text",
