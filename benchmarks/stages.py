@@ -23,8 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dunning_nlp import batch, compiled, model, normalise, readers  # noqa: E402
-from dunning_nlp import signals as signals_module  # noqa: E402
+from dunning_nlp import batch  # noqa: E402
+from dunning_nlp import io as readers  # noqa: E402
+from dunning_nlp.model import classifier as model  # noqa: E402
+from dunning_nlp.model import compiled  # noqa: E402
+from dunning_nlp.text import normalize as normalise  # noqa: E402
+from dunning_nlp.text import signals as signals_module  # noqa: E402
 
 TIMES: dict[str, float] = {}
 

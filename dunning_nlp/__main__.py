@@ -1,6 +1,6 @@
 """``python -m dunning_nlp`` runs the CLI."""
 import sys
 
-from .cli import main
+from .cli.app import main
 
 sys.exit(main())

@@ -1,7 +1,7 @@
 """Batch classification of SMS dumps: stream in, classify in chunks, write rows out.
 
 :func:`classify_messages` turns a stream of
-:class:`~dunning_nlp.readers.Message` into a stream of output rows (plain
+:class:`~dunning_nlp.io.Message` into a stream of output rows (plain
 dicts with the columns in :data:`COLUMNS`), exactly one row per input
 record.  Records that carry a reader error, or whose text is empty, are
 written with the ``error`` field set and no label.  Chunks keep memory flat
@@ -26,8 +26,8 @@ from typing import Iterable, Iterator, TextIO
 
 from ._files import atomic_writer
 from .labels import LABELS
-from .prior import PriorSpec
-from .readers import Message
+from .model.prior import PriorSpec
+from .io import Message
 from .redact import redact
 
 __all__ = ["COLUMNS", "classify_messages", "classify_rendered", "render_rows", "RowWriter", "Summary", "MAX_CLASSIFY_CHARS"]
@@ -143,7 +143,7 @@ def _run(messages, classifier, model_path, prior, redacted, jobs, chunk_size, fm
     or the one loaded here from ``model_path`` with ``prior``.
     """
     if classifier is None:
-        from . import load
+        from .model.classifier import load
 
         classifier = load(model_path, prior=prior)
     if jobs <= 1:
@@ -172,7 +172,7 @@ def classify_messages(messages: Iterable[Message], classifier=None, *, model_pat
     Parameters
     ----------
     messages : iterable of Message
-        Usually :func:`dunning_nlp.readers.read_inputs`.
+        Usually :func:`dunning_nlp.io.read_inputs`.
     classifier : Classifier, optional
         The classifier, in this process and in every worker; loaded from
         ``model_path`` (or the bundled model) with ``prior`` when omitted.

@@ -6,7 +6,7 @@ first and last digits so a reader can still tell numbers apart:
 ``13812345678`` → ``138****5678``.
 
 One catalogue of entities: every number pattern the normaliser recognises as
-personal (:data:`dunning_nlp.normalise.PERSONAL_NUMBERS`: ID numbers, masked
+personal (:data:`dunning_nlp.text.normalize.PERSONAL_NUMBERS`: ID numbers, masked
 numbers, account numbers after 卡号/账号, bank cards, mobile and landline
 phones) is masked here too, so what the model reads as a phone number is
 never written in clear.  Redaction adds what only matters for privacy:
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from .normalise import PERSONAL_NUMBERS
+from .text.normalize import PERSONAL_NUMBERS
 
 __all__ = ["redact", "PATTERNS"]
 

@@ -1,7 +1,7 @@
 """Write the three notebooks from the cell sources below (outputs empty).
 
-The notebooks only call library functions (``dunning_nlp.training``,
-``dunning_nlp.corpus``) and plot; this script keeps their source reviewable
+The notebooks only call library functions (``dunning_nlp.train.training``,
+``dunning_nlp.train.corpus``) and plot; this script keeps their source reviewable
 as Python.  Run ``python notebooks/make_notebooks.py`` after editing it.
 
 Parameters are read from environment variables so CI can run every notebook
@@ -34,9 +34,9 @@ from dunning_nlp import LABELS'''
 
 NB1 = [
     ("markdown", "# 01 · Explore the corpus\nCounts by label, script, origin and length, and examples of each label. "
-                 "Everything is computed by `dunning_nlp.corpus.corpus_summary`."),
+                 "Everything is computed by `dunning_nlp.train.corpus.corpus_summary`."),
     ("code", PARAMS),
-    ("code", SETUP + "\nfrom dunning_nlp.corpus import read_records, corpus_summary"),
+    ("code", SETUP + "\nfrom dunning_nlp.train.corpus import read_records, corpus_summary"),
     ("code", "records = read_records()\nif EXTRA:\n    records += read_records(EXTRA)\n"
              "summary = corpus_summary(records)\n"
              "print(summary['n'], 'records')\nsummary['by_label'], summary['groups']"),
@@ -61,10 +61,10 @@ NB1 = [
 NB2 = [
     ("markdown", "# 02 · Train\nLoads `data/` plus optional files of your own (`EXTRA`), compares model families "
                  "with grouped cross-validation, fits the best with calibration, evaluates on held-out groups and "
-                 "saves the model (compiled `.npz`, scikit-learn `.joblib`) and its manifest. It calls `dunning_nlp.training.run_training`, exactly what "
+                 "saves the model (compiled `.npz`, scikit-learn `.joblib`) and its manifest. It calls `dunning_nlp.train.training.run_training`, exactly what "
                  "`dunning-nlp train` runs, so the same data and seed give the same model."),
     ("code", PARAMS),
-    ("code", SETUP + "\nfrom dunning_nlp.training import run_training\nfrom dunning_nlp.cli import format_metrics"),
+    ("code", SETUP + "\nfrom dunning_nlp.train.training import run_training\nfrom dunning_nlp.cli.app import format_metrics"),
     ("code", "report = run_training(extra=EXTRA, family=FAMILY, seed=SEED, n_splits=FOLDS, out_dir=OUT_DIR,\n"
              "                      limit_per_label=LIMIT)\nreport['family'], report['model_path']"),
     ("code", "for family, row in report['cv_comparison'].items():\n"
@@ -79,12 +79,12 @@ NB2 = [
 NB3 = [
     ("markdown", "# 03 · Evaluate\nPer-label precision/recall/F1, confusion matrix, calibration curve, the "
                  "misclassified examples with their evidence, and robustness on obfuscated text — for the bundled "
-                 "model or `MODEL`, on the held-out split. Calls `dunning_nlp.training`."),
+                 "model or `MODEL`, on the held-out split. Calls `dunning_nlp.train.training`."),
     ("code", PARAMS),
-    ("code", SETUP + "\nimport numpy as np\nfrom dunning_nlp.training import run_evaluation, misclassified, calibration_table\n"
-                     "from dunning_nlp.cli import format_metrics"),
+    ("code", SETUP + "\nimport numpy as np\nfrom dunning_nlp.train.training import run_evaluation, misclassified, calibration_table\n"
+                     "from dunning_nlp.cli.app import format_metrics"),
     ("code", "data = None\nresult = run_evaluation(MODEL, data, seed=SEED)\nclf, test = result['classifier'], result['records']\n"
-             "if LIMIT:  # a quick run: an evenly spaced subset of the held-out split\n    test = test[:: max(1, len(test) // (LIMIT * 25))]\n    from dunning_nlp.training import evaluate\n"
+             "if LIMIT:  # a quick run: an evenly spaced subset of the held-out split\n    test = test[:: max(1, len(test) // (LIMIT * 25))]\n    from dunning_nlp.train.training import evaluate\n"
              "    result['metrics'] = evaluate(clf, test, seed=SEED)\nprint(format_metrics(result['metrics']))"),
     ("code", "cm = np.array(result['metrics']['clean']['confusion'])\nfig, ax = plt.subplots(figsize=(5, 5))\n"
              "ax.imshow(cm, cmap='Blues')\nax.set_xticks(range(5), LABELS, rotation=45); ax.set_yticks(range(5), LABELS)\n"

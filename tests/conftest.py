@@ -47,7 +47,7 @@ def corpus_rows() -> list[dict]:
 @pytest.fixture(scope="session")
 def small_model(tmp_path_factory):
     """A quickly trained model (few groups per label), saved with its manifest."""
-    from dunning_nlp.training import run_training
+    from dunning_nlp.train.training import run_training
 
     out = tmp_path_factory.mktemp("model")
     report = run_training(family="linear_svm", out_dir=str(out), name="small", limit_per_label=30, n_splits=3)

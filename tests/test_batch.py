@@ -8,7 +8,7 @@ import re
 import pytest
 
 from dunning_nlp.batch import COLUMNS
-from dunning_nlp.cli import main
+from dunning_nlp.cli.app import main
 from dunning_nlp.redact import redact
 
 from conftest import DATA
@@ -109,7 +109,7 @@ def test_jobs_two_gives_the_same_rows(tmp_path):
 
 def test_parallel_batch_reads_ahead_only_a_bounded_window():
     from dunning_nlp.batch import classify_messages
-    from dunning_nlp.readers import Message
+    from dunning_nlp.io import Message
 
     consumed = 0
 
@@ -174,7 +174,7 @@ def test_redact_patterns(text, hidden):
 
 
 def test_redact_masks_every_number_the_normaliser_calls_personal():
-    from dunning_nlp.normalise import PERSONAL_NUMBERS, normalize_text
+    from dunning_nlp.text.normalize import PERSONAL_NUMBERS, normalize_text
 
     samples = ["身份证110101199003071234", "卡号:6222 021 2345 678901", "6222 0212 3456 7890 123",
                "13812345678", "0755-12345678", "+886 912 345 678"]

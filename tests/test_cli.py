@@ -4,7 +4,7 @@ import io
 import json
 
 
-from dunning_nlp.cli import build_parser, main
+from dunning_nlp.cli.app import build_parser, main
 
 
 def run(argv, stdin=""):

@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dunning_nlp
-from dunning_nlp.compiled import CompiledModel, compile_pipeline
+from dunning_nlp.model.compiled import CompiledModel, compile_pipeline
 from dunning_nlp.errors import InputError, ModelIntegrityError
 from dunning_nlp.labels import LABELS
-from dunning_nlp.persistence import load_model
+from dunning_nlp.model.store import load_model
 
 
 def _sklearn_proba(pipeline, texts):
@@ -73,9 +73,9 @@ def test_feature_rows_match_the_feature_union(corpus_rows):
 @pytest.mark.parametrize("family, char_ngrams", [("logreg", (1, 3)), ("complement_nb", (1, 3)), ("sgd_huber", (1, 3)),
                                                   ("linear_svm", (2, 4))])  # (2, 4): the unpacked char path
 def test_other_families_compile_exactly(family, char_ngrams, corpus_rows):
-    from dunning_nlp.corpus import read_records
-    from dunning_nlp.features import build_features
-    from dunning_nlp.training import _group_folds, build_pipeline
+    from dunning_nlp.train.corpus import read_records
+    from dunning_nlp.train.features import build_features
+    from dunning_nlp.train.training import _group_folds, build_pipeline
 
     records = [r for r in read_records(Path(__file__).resolve().parent.parent / "data" / "corpus.jsonl")
                if r.split == "train"][::6]
@@ -88,7 +88,7 @@ def test_other_families_compile_exactly(family, char_ngrams, corpus_rows):
 
 
 def test_uncalibrated_pipeline_is_refused():
-    from dunning_nlp.training import build_pipeline
+    from dunning_nlp.train.training import build_pipeline
 
     pipeline = build_pipeline("logreg").fit(["逾期请还款", "今晚吃饭", "上门找你", "转告他还钱", "交保证金"] * 3,
                                             list(LABELS) * 3)
@@ -135,7 +135,7 @@ def test_prediction_needs_neither_scikit_learn_nor_scipy():
 
 
 def test_cache_across_calls_gives_the_same_predictions(classifier):
-    from dunning_nlp.model import Classifier
+    from dunning_nlp.model.classifier import Classifier
 
     fresh = Classifier(classifier.model, classifier.manifest)
     fresh.cache_size = 3
@@ -150,7 +150,7 @@ def test_cache_across_calls_gives_the_same_predictions(classifier):
 
 def test_cache_is_keyed_by_segmentation_backend(classifier, monkeypatch):
     pytest.importorskip("rjieba")
-    from dunning_nlp.model import Classifier
+    from dunning_nlp.model.classifier import Classifier
 
     fresh = Classifier(classifier.model, classifier.manifest)
     fresh.predict(["您的借款已逾期3天，请还款"])

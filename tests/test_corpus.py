@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from dunning_nlp.corpus import read_records
+from dunning_nlp.train.corpus import read_records
 from dunning_nlp.errors import DataError, InputFileError
 from dunning_nlp.labels import LABELS
 

@@ -4,7 +4,7 @@ Invariance: what every real sender adds around a message — a 【signature】, 
 opt-out footer, a masked card or ID number, a 95xxx hotline, an ordinary
 link — must not change the label of a clear case.  Directional: a threat
 stripped of every mention of a debt is no longer a collection message
-(the debt-context gate, :mod:`dunning_nlp.gate`).  The messages are written
+(the debt-context gate, :mod:`dunning_nlp.model.gate`).  The messages are written
 for these tests; none is in the corpus.
 """
 

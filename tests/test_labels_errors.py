@@ -66,7 +66,7 @@ def test_public_surface_is_exactly_all():
         public.add(name)
     lazy = {"TextNormalizer"}  # resolved on first use by the module's __getattr__ (keeps scikit-learn unloaded)
     assert public | lazy == set(dunning_nlp.__all__) - {"__version__"}
-    from dunning_nlp.transformers import TextNormalizer
+    from dunning_nlp.train.steps import TextNormalizer
 
     assert dunning_nlp.TextNormalizer is TextNormalizer
     with pytest.raises(AttributeError):

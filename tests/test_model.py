@@ -10,7 +10,7 @@ import pytest
 import dunning_nlp
 from dunning_nlp import Prediction
 from dunning_nlp.errors import (InputError, ModelCompatibilityError, ModelIntegrityError, ModelNotFoundError)
-from dunning_nlp.persistence import load_model, read_manifest
+from dunning_nlp.model.store import load_model, read_manifest
 
 
 @pytest.mark.parametrize("text, label", [

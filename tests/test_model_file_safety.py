@@ -32,15 +32,16 @@ import numpy as np
 import pytest
 
 import dunning_nlp
-from dunning_nlp import compiled as compiled_module
-from dunning_nlp import normalise, tokenise
+from dunning_nlp.model import compiled as compiled_module
+from dunning_nlp.text import normalize as normalise
+from dunning_nlp.text import segment as tokenise
 from dunning_nlp._cache import bounded_cache
 from dunning_nlp._files import atomic_writer
-from dunning_nlp.cli import main
-from dunning_nlp.compiled import CompiledModel, check_feature_fingerprint, compile_pipeline, feature_fingerprint
+from dunning_nlp.cli.app import main
+from dunning_nlp.model.compiled import CompiledModel, check_feature_fingerprint, compile_pipeline, feature_fingerprint
 from dunning_nlp.errors import InputError, ModelCompatibilityError
-from dunning_nlp.model import Classifier
-from dunning_nlp.persistence import load_model, recompile_model, sha256_file
+from dunning_nlp.model.classifier import Classifier
+from dunning_nlp.model.store import load_model, recompile_model, sha256_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -208,7 +209,7 @@ def test_fingerprint_covers_tokenizer_and_normaliser_settings():
 
 def test_fingerprint_is_the_same_in_every_process_and_after_any_work():
     """Hash seeds and what a process has already normalised must not change it (no runtime caches in the tables)."""
-    fingerprint = ("from dunning_nlp.compiled import feature_fingerprint as f; "
+    fingerprint = ("from dunning_nlp.model.compiled import feature_fingerprint as f; "
                    "print(json.dumps(f({'traditional': True, 'compact': True}, {'backend': 'auto'})))")
     work = ("from dunning_nlp import normalize_text, tokenize; "
             "[tokenize(normalize_text(t)) for t in ['您的借款已逾期3天，請儘快還款 http://a.top/x', '加V信 13812345678']]; ")
@@ -367,7 +368,7 @@ def test_prediction_cache_is_bounded_by_bytes(fp_classifier):
     clf.predict(_long_texts(120, length=1000, seed=2))
     assert 0 < len(clf._cache) < 120
     assert clf._cache_held <= clf.cache_bytes
-    from dunning_nlp.model import _entry_bytes
+    from dunning_nlp.model.classifier import _entry_bytes
 
     assert clf._cache_held == sum(_entry_bytes(k, v) for k, v in clf._cache.items())
 

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.utils import estimator_checks as checks
 
-from dunning_nlp.normalise import PLACEHOLDERS, has_traditional, normalize_text
-from dunning_nlp.transformers import TextNormalizer
+from dunning_nlp.text.normalize import PLACEHOLDERS, has_traditional, normalize_text
+from dunning_nlp.train.steps import TextNormalizer
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -122,7 +122,7 @@ def test_transformer_pickle_and_clone_round_trip():
     checks.check_do_not_raise_errors_in_init_or_set_params,
 ])
 def test_sklearn_api_checks_that_apply_to_string_transformers(check):
-    from dunning_nlp.transformers import SignalFeaturizer
+    from dunning_nlp.train.steps import SignalFeaturizer
 
     for est in (TextNormalizer(), SignalFeaturizer()):
         check(type(est).__name__, est)
@@ -130,7 +130,7 @@ def test_sklearn_api_checks_that_apply_to_string_transformers(check):
 
 def _opencc_whole(text: str) -> str:
     """The simplification as OpenCC does it on the whole message (no piece cache)."""
-    from dunning_nlp import normalise as N
+    from dunning_nlp.text import normalize as N
 
     if not has_traditional(text):
         return text
@@ -155,7 +155,7 @@ def test_no_opencc_key_contains_a_digit():
 
 
 def test_piecewise_simplification_equals_opencc_on_the_corpus(corpus_rows):
-    from dunning_nlp.normalise import _to_simplified
+    from dunning_nlp.text.normalize import _to_simplified
 
     texts = [unicodedata.normalize("NFKC", r["text"]) for r in corpus_rows]
     traditional = [t for t in texts if has_traditional(t)]
@@ -167,7 +167,7 @@ def test_piecewise_simplification_equals_opencc_on_the_corpus(corpus_rows):
 @given(st.text(alphabet=st.sampled_from(list("還款逾期請儘快聯繫銀行帳戶軟體滑鼠資訊後臺發髮麵麼乾幹0123456789 ,.-，。、PNSQL接面隱碼攻擊")),
                max_size=40))
 def test_piecewise_simplification_equals_opencc(text):
-    from dunning_nlp.normalise import _to_simplified
+    from dunning_nlp.text.normalize import _to_simplified
 
     assert _to_simplified(text) == _opencc_whole(text)
 

@@ -62,7 +62,7 @@ def test_notebook_runs_top_to_bottom(name, quick_env):
 
 @pytest.mark.slow
 def test_train_notebook_and_cli_give_the_same_model(quick_env):
-    from dunning_nlp.cli import main
+    from dunning_nlp.cli.app import main
     import dunning_nlp
 
     _execute("02_train.ipynb", quick_env)

@@ -20,7 +20,7 @@ def test_wheel_installs_and_classifies_outside_the_repo(tmp_path):
     assert {"dunning_nlp/models/default.joblib", "dunning_nlp/models/default.json",
             "dunning_nlp/resources/userdict.txt", "dunning_nlp/py.typed"} <= names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "dunning-nlp = dunning_nlp.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "dunning-nlp = dunning_nlp.cli.app:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
     target = tmp_path / "site"
     install = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target),
                               str(wheel)], capture_output=True, text=True)

@@ -1,4 +1,4 @@
-"""The presence patterns of dunning_nlp._prefilter match exactly when the original patterns do."""
+"""The presence patterns of dunning_nlp.text._prefilter match exactly when the original patterns do."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import re
 import pytest
 from hypothesis import given, strategies as st
 
-from dunning_nlp._prefilter import _CASE_EXTRA, first_chars, presence_pattern
-from dunning_nlp.normalise import COMPACT, normalize_text
-from dunning_nlp.signals import SIGNALS, present_columns
+from dunning_nlp.text._prefilter import _CASE_EXTRA, first_chars, presence_pattern
+from dunning_nlp.text.normalize import COMPACT, normalize_text
+from dunning_nlp.text.signals import SIGNALS, present_columns
 
 
 @pytest.mark.parametrize("regex, expected", [

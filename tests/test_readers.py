@@ -8,9 +8,9 @@ import sqlite3
 import pytest
 
 from dunning_nlp.errors import ColumnError, InputFileError, UnknownFormatError
-from dunning_nlp.readers import Format, detect_format, expand_inputs, read_messages
-from dunning_nlp.readers.encoding import detect_encoding
-from dunning_nlp.readers.sqlite_db import attributed_body_text
+from dunning_nlp.io import Format, detect_format, expand_inputs, read_messages
+from dunning_nlp.io.encoding import detect_encoding
+from dunning_nlp.io.sqlite import attributed_body_text
 
 from conftest import DATA
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from dunning_nlp.cli import main
+from dunning_nlp.cli.app import main
 from dunning_nlp.errors import UnknownFormatError
-from dunning_nlp.readers import Format, _JSONArrayStream, detect_format, read_inputs, read_messages
+from dunning_nlp.io import Format, _JSONArrayStream, detect_format, read_inputs, read_messages
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -99,8 +99,9 @@ def test_private_copy_of_a_wal_database_is_removed(tmp_path, monkeypatch):
 
 _UNPRIVILEGED_READ = """
 import json, os, sys
-import dunning_nlp.readers as readers
-from dunning_nlp.readers import android_xml, sqlite_db, tabular, base
+import dunning_nlp.io as readers
+from dunning_nlp.io import android_xml, sqlite, tabular
+from dunning_nlp.io import message as base
 base.get_tz(None)  # load the zone data while still allowed to read it
 os.setgroups([]); os.setgid(65534); os.setuid(65534)
 print(json.dumps([[m.text, m.error] for m in readers.read_messages(sys.argv[1])], ensure_ascii=False))

@@ -17,13 +17,13 @@ import pytest
 
 from dunning_nlp.batch import _classify_chunk, _row
 from dunning_nlp.errors import ColumnError
-from dunning_nlp.flags import flag_messages
-from dunning_nlp.readers import read_messages
-from dunning_nlp.readers.android_xml import _RefRepair
-from dunning_nlp.readers.base import Message, combine_date_time, get_tz, parse_timestamp
-from dunning_nlp.readers.encoding import detect_encoding
-from dunning_nlp.readers.tabular import read_csv, read_jsonl, read_text
-from dunning_nlp.report import build_report
+from dunning_nlp.report.flags import flag_messages
+from dunning_nlp.io import read_messages
+from dunning_nlp.io.android_xml import _RefRepair
+from dunning_nlp.io.message import Message, combine_date_time, get_tz, parse_timestamp
+from dunning_nlp.io.encoding import detect_encoding
+from dunning_nlp.io.tabular import read_csv, read_jsonl, read_text
+from dunning_nlp.report.build import build_report
 
 SHANGHAI = get_tz("Asia/Shanghai")
 

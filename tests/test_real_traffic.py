@@ -6,13 +6,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dunning_nlp.cli import main
+from dunning_nlp.cli.app import main
 from dunning_nlp.errors import DataError, InputError
-from dunning_nlp.gate import apply_gate
+from dunning_nlp.model.gate import apply_gate
 from dunning_nlp.labels import LABELS
-from dunning_nlp.normalise import normalize_text
-from dunning_nlp.prior import DEFAULT_PRIOR, estimate_prior, resolve_prior, shift_prior
-from dunning_nlp.realeval import evaluate_real
+from dunning_nlp.text.normalize import normalize_text
+from dunning_nlp.model.prior import DEFAULT_PRIOR, estimate_prior, resolve_prior, shift_prior
+from dunning_nlp.train.real_eval import evaluate_real
 
 REAL_DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "real-dev"
 
@@ -65,7 +65,7 @@ def test_gate_moves_only_collection_mass():
     ("请问这个号码是谢婷在用吗？", False),
 ])
 def test_a_contact_reserved_by_someone_else_opens_the_gate(text, opens):
-    from dunning_nlp.signals import find_signals
+    from dunning_nlp.text.signals import find_signals
 
     assert ("debt" in {s.name for s in find_signals(normalize_text(text, compact=True))}) is opens
 
@@ -79,8 +79,8 @@ def test_a_contact_reserved_by_someone_else_opens_the_gate(text, opens):
 ])
 def test_tracing_a_named_person_opens_the_gate(text, opens):
     """Skip tracing names no debt, yet the guide counts it as third-party contact."""
-    from dunning_nlp.gate import GATE_SIGNALS
-    from dunning_nlp.signals import find_signals
+    from dunning_nlp.model.gate import GATE_SIGNALS
+    from dunning_nlp.text.signals import find_signals
 
     found = {s.name for s in find_signals(normalize_text(text, compact=True))}
     assert ("locate_person" in found) is opens
@@ -165,7 +165,7 @@ def test_real_dev_targets(classifier):
 def test_batch_workers_use_the_callers_classifier():
     import dunning_nlp
     from dunning_nlp.batch import classify_messages
-    from dunning_nlp.readers import Message
+    from dunning_nlp.io import Message
 
     texts = ["您的借款已逾期3天，请尽快还款", "晚上一起吃饭吗", "您的信用卡本期账单已出，请按时还款"] * 40
     messages = [Message(source="t", record=i + 1, text=t) for i, t in enumerate(texts)]
@@ -178,7 +178,7 @@ def test_batch_workers_use_the_callers_classifier():
 
 
 def test_adapt_prior_reads_a_mostly_ordinary_dump_as_mostly_other(classifier):
-    from dunning_nlp.prior import MIN_ADAPTED_SHARE, adapt_prior
+    from dunning_nlp.model.prior import MIN_ADAPTED_SHARE, adapt_prior
 
     ordinary = ["晚上一起吃饭吗", "您的快递已到驿站，取件码1234", "【某银行】您尾号1234的卡消费58.00元",
                 "周末去爬山吗", "会议改到下午三点", "您的验证码是483920，5分钟内有效"] * 20
@@ -202,8 +202,8 @@ def test_prior_auto_on_the_command_line(tmp_path, capsys):
 
 def test_evaluate_reports_labels_the_gate_overrules(classifier):
     """A collection label on a message that names no debt is counted apart, with the scores on the rest."""
-    from dunning_nlp.corpus import Record
-    from dunning_nlp.training import evaluate
+    from dunning_nlp.train.corpus import Record
+    from dunning_nlp.train.training import evaluate
 
     texts = [("明天我们就去你公司门口等你。", "harassment"),  # no debt named: gated by design
              ("您的借款已逾期5天，应还1,280元，请今日登录APP还款。", "reminder"),

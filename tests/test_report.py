@@ -7,14 +7,14 @@ import shutil
 
 import pytest
 
-from dunning_nlp.normalise import normalize_text
-from dunning_nlp.signals import find_signals
+from dunning_nlp.text.normalize import normalize_text
+from dunning_nlp.text.signals import find_signals
 
-from dunning_nlp.cli import main
-from dunning_nlp.flags import FLAGS, FlagSettings, flag_messages
-from dunning_nlp.persistence import sha256_file
-from dunning_nlp.report import build_report
-from dunning_nlp.report_html import render_html
+from dunning_nlp.cli.app import main
+from dunning_nlp.report.flags import FLAGS, FlagSettings, flag_messages
+from dunning_nlp.model.store import sha256_file
+from dunning_nlp.report.build import build_report
+from dunning_nlp.report.html import render_html
 
 from conftest import DATA, needs_tools
 

@@ -10,12 +10,12 @@ import subprocess
 
 import pytest
 
-from dunning_nlp.cli import main
-from dunning_nlp.persistence import sha256_file
-from dunning_nlp.platforms import find_platforms
-from dunning_nlp.report import build_report
-from dunning_nlp.report_html import render_html
-from dunning_nlp.report_i18n import CATALOGUES, format_time
+from dunning_nlp.cli.app import main
+from dunning_nlp.model.store import sha256_file
+from dunning_nlp.report.platforms import find_platforms
+from dunning_nlp.report.build import build_report
+from dunning_nlp.report.html import render_html
+from dunning_nlp.report.i18n import CATALOGUES, format_time
 
 from conftest import DATA, needs_tools
 
@@ -168,7 +168,7 @@ def test_json_and_csv_carry_the_same_platforms_summaries_and_flags(tmp_path):
 
 # ---------------------------------------------------------------------------------------------- 4. PDF
 def test_pdf_without_chromium_is_a_one_line_error(tmp_path, monkeypatch):
-    import dunning_nlp.report_pdf as report_pdf
+    import dunning_nlp.report.pdf as report_pdf
 
     monkeypatch.delenv("DUNNING_NLP_CHROMIUM", raising=False)
     monkeypatch.setattr(report_pdf.shutil, "which", lambda name: None)

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dunning_nlp.cli import main
+from dunning_nlp.cli.app import main
 from dunning_nlp.errors import DunningNLPError
-from dunning_nlp.readers import Format, read_messages
-from dunning_nlp.tokenise import tokenize
+from dunning_nlp.io import Format, read_messages
+from dunning_nlp.text.segment import tokenize
 
 from conftest import DATA
 

@@ -6,11 +6,11 @@ import random
 import numpy as np
 import pytest
 
-from dunning_nlp.features import build_features, feature_block
-from dunning_nlp.normalise import normalize_text
-from dunning_nlp.perturb import perturb_text
-from dunning_nlp.signals import SIGNALS, WARNED_CUES, WARNING, find_signals
-from dunning_nlp.transformers import SignalFeaturizer
+from dunning_nlp.train.features import build_features, feature_block
+from dunning_nlp.text.normalize import normalize_text
+from dunning_nlp.train.perturb import perturb_text
+from dunning_nlp.text.signals import SIGNALS, WARNED_CUES, WARNING, find_signals
+from dunning_nlp.train.steps import SignalFeaturizer
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -1,4 +1,4 @@
-"""``dunning_nlp.spark`` and ``dunning-nlp spark`` on a real local Spark (``local[2]``).
+"""``dunning_nlp.spark.dataframe`` and ``dunning-nlp spark`` on a real local Spark (``local[2]``).
 
 The Spark output must equal ``batch``'s on the sample dumps (labels, scores to
 1e-9, evidence, errors), a malformed row must give an error row and never a
@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from dunning_nlp.batch import COLUMNS, classify_messages
-from dunning_nlp.cli import main
+from dunning_nlp.cli.app import main
 from dunning_nlp.labels import LABELS
-from dunning_nlp.readers import read_inputs
+from dunning_nlp.io import read_inputs
 
 from conftest import DATA
 
@@ -90,7 +90,7 @@ def _assert_same_prediction(spark_row: dict, batch_row: dict, where: str) -> Non
             assert spark_row[column] is None, where
         else:
             assert abs(spark_row[column] - float(batch_row[column])) <= 1e-9, (where, column)
-    from dunning_nlp.spark import PREDICTION_COLUMNS
+    from dunning_nlp.spark.dataframe import PREDICTION_COLUMNS
 
     for column in set(PREDICTION_COLUMNS) - set(SCORES) - {"label", "error"}:  # secondary, evidence, ...
         assert spark_row[column] == batch_row[column], (where, column)
@@ -98,7 +98,7 @@ def _assert_same_prediction(spark_row: dict, batch_row: dict, where: str) -> Non
 
 def test_library_equals_batch_on_every_sample_dump(spark):
     """Every record of every sample (XML, sms.db, mmssms.db, CSV in 3 encodings, TSV, JSONL, text)."""
-    from dunning_nlp.spark import classify_dataframe
+    from dunning_nlp.spark.dataframe import classify_dataframe
 
     messages = [m for m in read_inputs([str(SAMPLES)]) if not m.error]
     assert len(messages) > 200
@@ -117,7 +117,7 @@ def test_library_equals_batch_on_every_sample_dump(spark):
 def test_malformed_rows_give_error_rows_not_a_failed_job(spark):
     from pyspark.sql.types import BinaryType, LongType, StringType, StructField, StructType
 
-    from dunning_nlp.spark import classify_dataframe
+    from dunning_nlp.spark.dataframe import classify_dataframe
 
     huge = "您的借款已逾期3天，请登录APP还款。" + "逾期" * 1_000_000
     texts = [("ok", "您的借款已逾期3天，请登录APP还款"), ("null", None), ("empty", "   "), ("huge", huge),
@@ -149,8 +149,8 @@ def test_malformed_rows_give_error_rows_not_a_failed_job(spark):
 
 def test_one_text_that_breaks_the_classifier_costs_one_row(monkeypatch, classifier):
     """The per-batch fallback: a text the classifier raises on gets an error row; the others keep their labels."""
-    from dunning_nlp.readers import Message
-    from dunning_nlp.spark import classify_texts
+    from dunning_nlp.io import Message
+    from dunning_nlp.spark.dataframe import classify_texts
 
     real = type(classifier).predict
 
@@ -168,7 +168,7 @@ def test_one_text_that_breaks_the_classifier_costs_one_row(monkeypatch, classifi
 
 
 def test_model_is_loaded_once_per_worker_process(spark):
-    from dunning_nlp.spark import classify_dataframe
+    from dunning_nlp.spark.dataframe import classify_dataframe
 
     texts = [(i, f"第{i}条：您的借款已逾期{i % 30}天，请还款") for i in range(3000)]
     df = spark.createDataFrame(texts, "id long, text string").repartition(6)  # 6 tasks, ~8 Arrow batches each
@@ -178,7 +178,7 @@ def test_model_is_loaded_once_per_worker_process(spark):
     def report(batches):
         import pandas as pd
 
-        from dunning_nlp.spark import loads_in_this_process
+        from dunning_nlp.spark.dataframe import loads_in_this_process
 
         for _ in batches:
             pass
@@ -195,7 +195,7 @@ def test_model_is_loaded_once_per_worker_process(spark):
 
 def test_model_shipped_like_files(spark, tmp_path):
     """A model given by the name of a file added with --files / addFile (not a path the executors have)."""
-    from dunning_nlp.spark import classify_dataframe
+    from dunning_nlp.spark.dataframe import classify_dataframe
 
     models = Path(__file__).resolve().parent.parent / "models"
     for suffix in (".npz", ".json"):
@@ -211,7 +211,7 @@ def test_model_shipped_like_files(spark, tmp_path):
 
 
 def test_redaction_masks_text_and_evidence(spark):
-    from dunning_nlp.spark import classify_dataframe
+    from dunning_nlp.spark.dataframe import classify_dataframe
 
     df = spark.createDataFrame([("你欠的钱再不还，我们就打13812345678找你家人",)], "text string")
     row = classify_dataframe(df, redacted=True).first()

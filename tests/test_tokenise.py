@@ -5,7 +5,7 @@ import stat
 
 import pytest
 
-from dunning_nlp.tokenise import JiebaTokenizer, cache_dir, tokenize, userdict_terms
+from dunning_nlp.text.segment import JiebaTokenizer, cache_dir, tokenize, userdict_terms
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -56,7 +56,7 @@ def test_cache_dir_is_private(tmp_path, monkeypatch):
 
 
 def test_fast_dictionary_cache_holds_exactly_what_jieba_builds(tmp_path, monkeypatch):
-    from dunning_nlp.tokenise import _jieba_segmenter
+    from dunning_nlp.text.segment import _jieba_segmenter
 
     monkeypatch.setenv("DUNNING_NLP_CACHE", str(tmp_path))
     built = _jieba_segmenter(True)  # empty cache: jieba's own initialize() + load_userdict(), then saved
@@ -74,7 +74,7 @@ def test_fast_dictionary_cache_holds_exactly_what_jieba_builds(tmp_path, monkeyp
 
 @pytest.mark.parametrize("damage", [b"", b"not a cache", None])
 def test_damaged_fast_cache_is_ignored(tmp_path, damage):
-    from dunning_nlp import _jieba_cache
+    from dunning_nlp.text import _jieba_cache
 
     path = tmp_path / "c.bin"
     assert _jieba_cache.save(path, {"逾期": 5, "逾": 0}, 5)
@@ -88,7 +88,7 @@ def test_damaged_fast_cache_is_ignored(tmp_path, damage):
 
 def test_backend_resolution(monkeypatch):
     from dunning_nlp.errors import InputError
-    from dunning_nlp.tokenise import resolve_backend
+    from dunning_nlp.text.segment import resolve_backend
 
     assert resolve_backend("jieba") == "jieba"
     monkeypatch.setenv("DUNNING_NLP_TOKENIZER", "jieba")
@@ -119,8 +119,8 @@ def test_label_agreement_between_backends(classifier, corpus_rows, monkeypatch):
 
 @pytest.mark.parametrize("hmm", [False, True])
 def test_block_cache_gives_jiebas_own_tokens(corpus_rows, hmm):
-    from dunning_nlp.normalise import normalize_text
-    from dunning_nlp.tokenise import PLACEHOLDER_RE, _segmenter
+    from dunning_nlp.text.normalize import normalize_text
+    from dunning_nlp.text.segment import PLACEHOLDER_RE, _segmenter
 
     seg = _segmenter(True, "jieba")
 
@@ -141,12 +141,12 @@ def test_block_cache_gives_jiebas_own_tokens(corpus_rows, hmm):
 
 
 def test_fused_dag_cut_gives_jiebas_tokens(corpus_rows):
-    """dunning_nlp._dag.cut replaces jieba's cut(HMM=False) for speed: the tokens must be jieba's, text for text."""
+    """dunning_nlp.text._dag.cut replaces jieba's cut(HMM=False) for speed: the tokens must be jieba's, text for text."""
     import json
     from pathlib import Path
 
-    from dunning_nlp import _dag
-    from dunning_nlp.tokenise import _segmenter
+    from dunning_nlp.text import _dag
+    from dunning_nlp.text.segment import _segmenter
 
     seg = _segmenter(True, "jieba")
     texts = [r["text"] for r in corpus_rows]
@@ -173,7 +173,7 @@ def test_block_cost_is_an_upper_bound_of_the_bytes_held(block, lowercase, keep_p
 
     import jieba
 
-    from dunning_nlp.tokenise import _block_cost, _segment_block
+    from dunning_nlp.text.segment import _block_cost, _segment_block
 
     args = (block, bool(jieba.re_han_default.fullmatch(block)), True, lowercase, keep_punct, False)
     tokens = _segment_block(*args)
