@@ -1,9 +1,10 @@
 """Batch classification of SMS dumps: stream in, classify in chunks, write rows out.
 
 :func:`classify_messages` turns a stream of
-:class:`~dunning_nlp.io.Message` into a stream of output rows (plain
-dicts with the columns in :data:`COLUMNS`), exactly one row per input
-record.  Records that carry a reader error, or whose text is empty, are
+:class:`~dunning_nlp.io.Message` into a stream of typed :class:`Row`
+values (the message and its :class:`~dunning_nlp.model.classifier.Prediction`),
+exactly one row per input record; :meth:`Row.cells` makes the output
+columns (:data:`COLUMNS`) only at the edge.  Records that carry a reader error, or whose text is empty, are
 written with the ``error`` field set and no label.  Chunks keep memory flat
 however large the dump; ``jobs > 1`` classifies chunks in worker processes,
 each loading the model once, and keeps input order.
@@ -22,15 +23,17 @@ import sys
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Iterable, Iterator, TextIO
+from typing import Any, Iterable, Iterator, TextIO
 
 from ._files import atomic_writer
 from .labels import LABELS
 from .model.prior import PriorSpec
 from .io import Message
+from .model.classifier import Prediction
 from .redact import redact
 
-__all__ = ["COLUMNS", "classify_messages", "classify_rendered", "render_rows", "RowWriter", "Summary", "MAX_CLASSIFY_CHARS"]
+__all__ = ["COLUMNS", "Row", "Tally", "EMPTY_BODY", "classify_messages", "classify_rendered", "render_rows", "RowWriter",
+           "Summary", "MAX_CLASSIFY_CHARS"]
 
 COLUMNS: tuple[str, ...] = ("source", "record", "sender", "timestamp", "direction", "text", "label", "score",
                             *(f"score_{label}" for label in LABELS), "secondary", "signals", "evidence", "error")
@@ -49,14 +52,14 @@ class Summary:
     by_label: Counter = field(default_factory=Counter)
     by_sender: Counter = field(default_factory=Counter)
 
-    def add(self, row: dict) -> None:
+    def add(self, tally: "Tally") -> None:
         """Count one written row."""
         self.written += 1
-        if row["error"] and not row["label"]:
+        if not tally.label:
             self.errors += 1
-        self.by_label[row["label"] or "(error)"] += 1
-        if row["label"] and row["label"] != "other":
-            self.by_sender[row["sender"] or "(unknown)"] += 1
+        self.by_label[tally.label or "(error)"] += 1
+        if tally.label and tally.label != "other":
+            self.by_sender[tally.sender or "(unknown)"] += 1
 
     def format(self) -> str:
         labels = ", ".join(f"{lab} {self.by_label[lab]}" for lab in (*LABELS, "(error)") if self.by_label[lab])
@@ -68,36 +71,75 @@ class Summary:
         return "\n".join(lines)
 
 
-def _row(msg: Message, pred, redacted: bool) -> dict:
-    protect = redact if redacted else (lambda s: s)
-    row = {"source": msg.source, "record": msg.record, "sender": protect(msg.sender), "timestamp": msg.timestamp,
-           "direction": msg.direction, "text": protect(msg.text), "label": "", "score": "",
-           **{f"score_{lab}": "" for lab in LABELS}, "secondary": "", "signals": "", "evidence": "",
-           "error": "; ".join(filter(None, (msg.error, msg.note)))}  # a note (a guess) still gets a label
-    if pred is not None:
-        row["label"] = pred.label
-        row["score"] = round(pred.score, 4)
-        for lab in LABELS:
-            row[f"score_{lab}"] = round(pred.scores[lab], 4)
-        row["secondary"] = ";".join(pred.secondary)
-        row["signals"] = ";".join(pred.signals)
-        row["evidence"] = protect("; ".join(str(e) for e in pred.evidence))
-    return row
+@dataclass(frozen=True)
+class Row:
+    """One output row: a message as read and what the classifier made of it.
+
+    ``prediction`` is ``None`` for a record that could not be classified (a reader error or an empty body);
+    ``error`` then says why.  ``error`` may also carry a reader's note (a guessed encoding, an unreadable
+    timestamp) beside a prediction.  Strings are made only at the edge, by :meth:`cells`.
+    """
+
+    message: Message
+    prediction: Prediction | None = None
+    error: str = ""
+
+    @property
+    def label(self) -> str:
+        """The primary label, or ``""`` for a row that was not classified."""
+        return self.prediction.label if self.prediction is not None else ""
+
+    @property
+    def signals(self) -> tuple[str, ...]:
+        """Names of the rule signals the classifier found (empty when not classified)."""
+        return self.prediction.signals if self.prediction is not None else ()
+
+    @property
+    def secondary(self) -> tuple[str, ...]:
+        """Secondary labels (empty when not classified)."""
+        return self.prediction.secondary if self.prediction is not None else ()
+
+    def cells(self, redacted: bool = False) -> dict[str, Any]:
+        """The row as output cells (:data:`COLUMNS`), numbers in texts masked when ``redacted``."""
+        protect = redact if redacted else _same
+        msg, pred = self.message, self.prediction
+        row: dict[str, Any] = {
+            "source": msg.source, "record": msg.record, "sender": protect(msg.sender), "timestamp": msg.timestamp,
+            "direction": msg.direction, "text": protect(msg.text), "label": "", "score": "",
+            **{f"score_{lab}": "" for lab in LABELS}, "secondary": "", "signals": "", "evidence": "",
+            "error": self.error}
+        if pred is not None:
+            row["label"] = pred.label
+            row["score"] = round(pred.score, 4)
+            for lab in LABELS:
+                row[f"score_{lab}"] = round(pred.scores[lab], 4)
+            row["secondary"] = ";".join(pred.secondary)
+            row["signals"] = ";".join(pred.signals)
+            row["evidence"] = protect("; ".join(str(e) for e in pred.evidence))
+        return row
 
 
-def _classify_chunk(classifier, chunk: list[Message], redacted: bool) -> list[dict]:
+def _same(text: str) -> str:
+    return text
+
+
+#: The error of a record read without error whose body is empty.
+EMPTY_BODY = "empty message body"
+
+
+def _classify_chunk(classifier, chunk: list[Message]) -> list[Row]:
     todo = [m for m in chunk if not m.error and m.text.strip()]
     preds = dict(zip(map(id, todo), classifier.predict([m.text[:MAX_CLASSIFY_CHARS] for m in todo]))) if todo else {}
     rows = []
     for m in chunk:
-        if not m.error and not m.text.strip():
-            m.error = "empty message body"
-        rows.append(_row(m, preds.get(id(m)), redacted))
+        error = m.error or (EMPTY_BODY if not m.text.strip() else "")
+        # a note (a guess) still gets a label; it is said in the error column beside it
+        rows.append(Row(m, preds.get(id(m)), "; ".join(filter(None, (error, m.note)))))
     return rows
 
 
-def render_rows(rows: list[dict], fmt: str) -> str:
-    """Rows as output text: CSV lines (no header) or JSON Lines."""
+def render_rows(rows: list[dict[str, Any]], fmt: str) -> str:
+    """Rows' cells (:meth:`Row.cells`) as output text: CSV lines (no header) or JSON Lines."""
     if fmt == "jsonl":
         return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     buffer = io.StringIO()
@@ -105,13 +147,21 @@ def render_rows(rows: list[dict], fmt: str) -> str:
     return buffer.getvalue()
 
 
+@dataclass(frozen=True)
+class Tally:
+    """What the run summary counts of a row: its label (``""`` when not classified) and its sender as written."""
+
+    label: str
+    sender: str
+
+
 def _process(classifier, chunk: list[Message], redacted: bool, fmt: str | None):
     """Classify one chunk; with ``fmt``, also render it (so workers, not the parent, do the formatting)."""
-    rows = _classify_chunk(classifier, chunk, redacted)
+    rows = _classify_chunk(classifier, chunk)
     if fmt is None:
         return rows
-    brief = [{"label": r["label"], "sender": r["sender"], "error": r["error"]} for r in rows]
-    return brief, render_rows(rows, fmt)
+    cells = [row.cells(redacted) for row in rows]
+    return [Tally(c["label"], c["sender"]) for c in cells], render_rows(cells, fmt)
 
 
 _worker_classifier = None
@@ -166,8 +216,8 @@ def _run(messages, classifier, model_path, prior, redacted, jobs, chunk_size, fm
 
 def classify_messages(messages: Iterable[Message], classifier=None, *, model_path: str | None = None,
                       prior: PriorSpec = None, redacted: bool = False, jobs: int = 1,
-                      chunk_size: int = CHUNK) -> Iterator[dict]:
-    """Yield one output row per message, in input order.
+                      chunk_size: int = CHUNK) -> Iterator[Row]:
+    """Yield one :class:`Row` per message, in input order.
 
     Parameters
     ----------
@@ -177,7 +227,8 @@ def classify_messages(messages: Iterable[Message], classifier=None, *, model_pat
         The classifier, in this process and in every worker; loaded from
         ``model_path`` (or the bundled model) with ``prior`` when omitted.
     redacted : bool
-        Mask phone, ID and card numbers in every written text field.
+        Ignored here (a :class:`Row` is masked when written: ``row.cells(redacted=True)``); kept so that
+        the keyword arguments match :func:`classify_rendered`.
     jobs : int
         Worker processes; each receives the classifier once.
     """
@@ -187,12 +238,12 @@ def classify_messages(messages: Iterable[Message], classifier=None, *, model_pat
 
 def classify_rendered(messages: Iterable[Message], fmt: str, *, model_path: str | None = None,
                       prior: PriorSpec = None, redacted: bool = False, jobs: int = 1,
-                      chunk_size: int = CHUNK) -> Iterator[tuple[list[dict], str]]:
-    """Like :func:`classify_messages`, but yield per chunk ``(brief rows, rendered text)``.
+                      chunk_size: int = CHUNK) -> Iterator[tuple[list[Tally], str]]:
+    """Like :func:`classify_messages`, but yield per chunk ``(tallies, rendered text)``.
 
     Formatting happens where the chunk is classified, so with ``jobs > 1``
-    the parent only writes text; ``brief`` keeps ``label``, ``sender`` and
-    ``error`` for the summary.
+    the parent only writes text; a :class:`Tally` per row keeps what the
+    run summary counts.
     """
     yield from _run(messages, None, model_path, prior, redacted, jobs, chunk_size, fmt)
 
@@ -228,10 +279,6 @@ class RowWriter:
     def write_text(self, text: str) -> None:
         """Write rows already rendered by :func:`render_rows` in this writer's format."""
         self._fh.write(text)
-
-    def write(self, row: dict) -> None:
-        """Write one row dict."""
-        self.write_text(render_rows([row], self.fmt))
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if self._file is None:

@@ -121,9 +121,9 @@ def test_parallel_batch_reads_ahead_only_a_bounded_window():
 
     rows = classify_messages(messages(), jobs=2, chunk_size=10)
     first = next(rows)
-    assert first["record"] == 1 and first["label"] == "reminder"
+    assert first.message.record == 1 and first.label == "reminder"
     assert consumed <= (4 * 2 + 1) * 10  # the window of chunks in flight, not the whole input
-    assert [r["record"] for r in rows] == list(range(2, 401))
+    assert [r.message.record for r in rows] == list(range(2, 401))
 
 
 @pytest.mark.parametrize("argv, needle", [
@@ -184,14 +184,20 @@ def test_redact_masks_every_number_the_normaliser_calls_personal():
         assert "*" in redact(text), text
 
 
-def test_row_writer_write_matches_rendered_text(tmp_path):
+def test_row_writer_round_trips_commas_newlines_and_chinese(tmp_path):
+    import csv
+    import json
+
     from dunning_nlp.batch import RowWriter, render_rows
 
     row = {c: "" for c in COLUMNS} | {"source": "s", "record": 1, "text": "含,逗号\n换行", "label": "other"}
     for fmt in ("csv", "jsonl"):
-        a, b = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
-        with RowWriter(str(a), fmt) as w:
-            w.write(row)
-        with RowWriter(str(b), fmt) as w:
+        path = tmp_path / f"a.{fmt}"
+        with RowWriter(str(path), fmt) as w:
             w.write_text(render_rows([row], fmt))
-        assert a.read_bytes() == b.read_bytes()
+        if fmt == "csv":
+            with open(path, encoding="utf-8-sig", newline="") as fh:
+                back = list(csv.DictReader(fh))
+        else:
+            back = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        assert len(back) == 1 and back[0]["text"] == "含,逗号\n换行" and back[0]["label"] == "other"

@@ -170,9 +170,9 @@ def test_batch_workers_use_the_callers_classifier():
     texts = ["您的借款已逾期3天，请尽快还款", "晚上一起吃饭吗", "您的信用卡本期账单已出，请按时还款"] * 40
     messages = [Message(source="t", record=i + 1, text=t) for i, t in enumerate(texts)]
     mine = dunning_nlp.load(prior="train")
-    one = [r["score"] for r in classify_messages(messages, mine, jobs=1, chunk_size=16)]
-    two = [r["score"] for r in classify_messages(messages, mine, jobs=2, chunk_size=16)]
-    default = [r["score"] for r in classify_messages(messages, jobs=1, chunk_size=16)]
+    one = [r.prediction.score for r in classify_messages(messages, mine, jobs=1, chunk_size=16)]
+    two = [r.prediction.score for r in classify_messages(messages, mine, jobs=2, chunk_size=16)]
+    default = [r.prediction.score for r in classify_messages(messages, jobs=1, chunk_size=16)]
     assert one == two  # the workers scored with the classifier they were given ...
     assert one != default  # ... which differs from the bundled default, so the check can fail
 

@@ -102,7 +102,7 @@ def test_library_equals_batch_on_every_sample_dump(spark):
 
     messages = [m for m in read_inputs([str(SAMPLES)]) if not m.error]
     assert len(messages) > 200
-    expected = {(r["source"], r["record"]): r for r in classify_messages(copy.deepcopy(messages))}
+    expected = {(r["source"], r["record"]): r for r in (row.cells() for row in classify_messages(copy.deepcopy(messages)))}
     got = [row.asDict() for row in classify_dataframe(_text_frame(spark, messages)).collect()]
     assert len(got) == len(messages) == len(expected)
     assert {(r["source"], r["record"]) for r in got} == set(expected)

@@ -132,10 +132,10 @@ def run_batch_command(args, stdin: TextIO, out: TextIO, err: TextIO) -> int:
             chunks = classify_rendered(_chain(first, stream), fmt, model_path=args.model, prior=prior,
                                        redacted=args.redact,
                                        jobs=args.jobs)
-            for brief, text in chunks:
+            for tallies, text in chunks:
                 writer.write_text(text)
-                for row in brief:
-                    summary.add(row)
+                for tally in tallies:
+                    summary.add(tally)
                 progress.update(summary.written)
     progress.close()
     err.write(summary.format() + "\n")

@@ -60,7 +60,7 @@ def run_report_command(args, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     from ..model.classifier import load
 
     classifier = load(args.model, prior=cli_prior(args, paths, err))
-    rows = list(classify_messages(input_messages(paths, args, binary_stdin(stdin)), classifier))
+    rows = [row.cells() for row in classify_messages(input_messages(paths, args, binary_stdin(stdin)), classifier)]
     # The hash of the file predictions come from: the compiled .npz, not the .joblib pipeline beside it.
     report = build_report(rows, inputs=paths, model_sha256=classifier.manifest.get("compiled_sha256", ""),
                           settings=FlagSettings(start, end, args.max_per_day), redacted=args.redact, title=args.title,

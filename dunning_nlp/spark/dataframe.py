@@ -31,6 +31,8 @@ characters, as in ``batch``.  Needs ``pip install dunning-nlp[spark]``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import json
 import os
 import threading
@@ -128,16 +130,15 @@ def classify_texts(classifier, messages: list[Message], redacted: bool = False) 
     never the Spark task.
     """
     try:
-        return list(classify_messages(messages, classifier, redacted=redacted, chunk_size=max(1, len(messages))))
+        return [row.cells(redacted) for row in classify_messages(messages, classifier, chunk_size=max(1, len(messages)))]
     except Exception:  # one bad text must not fail the batch: find it
         rows = []
         for m in messages:
             try:
-                rows += classify_messages([m], classifier, redacted=redacted)
+                rows += [row.cells(redacted) for row in classify_messages([m], classifier)]
             except Exception as exc:  # noqa: BLE001 - reported in the row
-                m.error = f"classification failed: {type(exc).__name__}: {str(exc)[:200]}"
-                m.text = ""
-                rows += classify_messages([m], classifier, redacted=redacted)
+                failed = replace(m, text="", error=f"classification failed: {type(exc).__name__}: {str(exc)[:200]}")
+                rows += [row.cells(redacted) for row in classify_messages([failed], classifier)]
         return rows
 
 
