@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 BASE_DIR = HERE / "base"
 OUT = HERE / "corpus.jsonl"
 #: Hand-written evaluation sets: ``<name>.txt`` (label<TAB>text) is built into ``<name>.jsonl``, never into the corpus.
-HELDOUT_SETS = ("challenge", "fresh", "fresh2", "fresh3")
+HELDOUT_SETS = ("challenge", "eval-voices", "eval-after-model", "eval-collection-formats")
 LABELS = ("reminder", "harassment", "third_party", "fraud", "other")
 VARIANTS_PER_BASE = 6
 TEST_SHARE = 0.2
@@ -161,8 +161,17 @@ def _url(rng: random.Random, bad: bool) -> str:
     return rng.choice([f"https://{domain}/{path}", f"{domain}/{path}", f"http://{domain}/{path}", f"https://{domain}"])
 
 
-def fill_slots(template: str, rng: random.Random, label: str) -> str:
-    """Fill every ``{slot}`` in ``template`` with a value drawn from the pools."""
+#: What anonymised corpora write in place of a value (``anonymised`` rendering): names, places, numbers,
+#: phones and links become the words their anonymisation tools use.
+ANONYMISED = {"name": "NAME", "debtor": "NAME", "payee": "NAME", "surname": "NAME", "courier": "NAME", "city": "PLACE",
+              "place": "PLACE", "amount": "DIGIT元", "amount2": "DIGIT", "days": "DIGIT", "n": "DIGIT",
+              "date": "DIGIT月DIGIT日", "date2": "DIGIT", "time": "DIGIT", "hotline": "HOTLINE", "landline": "PHONE",
+              "phone": "CELLPHONE", "url": "URL", "badurl": "URL", "card": "BANK", "card4": "DIGIT", "mcard": "DIGIT",
+              "idmask": "DIGIT", "qq": "DIGIT", "wechat": "WECHAT", "code": "DIGIT", "ref": "DIGIT"}
+
+
+def fill_slots(template: str, rng: random.Random, label: str, anonymised: bool = False) -> str:
+    """Fill every ``{slot}`` in ``template`` with a value drawn from the pools (or its anonymisation word)."""
     # Real lender names in every label: a name alone must not decide the label (the label of a synthetic
     # message says nothing about the company named in it).
     brands = FICTIONAL_BRANDS + LAWFUL_BRANDS
@@ -216,6 +225,8 @@ def fill_slots(template: str, rng: random.Random, label: str) -> str:
         key = match.group(1)
         if key not in values:
             raise KeyError(f"unknown slot {{{key}}}")
+        if anonymised and key in ANONYMISED:
+            return f" {ANONYMISED[key]} " if rng.random() < 0.5 else ANONYMISED[key]
         return values[key]
 
     return re.sub(r"\{(\w+)\}", repl, template)
@@ -352,10 +363,10 @@ def _touch(text: str, rng: random.Random, label: str) -> str:
 def render_variants(template: str, label: str, hant_base: bool, rng: random.Random, count: int):
     """Yield ``(text, origin, script)`` renderings of one base message."""
     yield fill_slots(template, rng, label), "handwritten", "hant" if hant_base else "hans"
-    kinds = ["frame", "traditional", "obfuscate", "typo", "plain", "long", "stripped", "masked"]
+    kinds = ["frame", "traditional", "obfuscate", "typo", "plain", "long", "stripped", "masked", "anonymised"]
     for _ in range(count - 1):
-        kind = rng.choices(kinds, weights=[3, 2, 1.5, 1, 2, 1, 1.5, 1])[0]
-        text = fill_slots(template, rng, label)
+        kind = rng.choices(kinds, weights=[3, 2, 1.5, 1, 2, 1, 1.5, 1, 1.5])[0]
+        text = fill_slots(template, rng, label, anonymised=kind == "anonymised")
         if kind != "plain" and rng.random() < 0.35:
             text = fill_slots(_touch(text, rng, label), rng, label)
         hant = hant_base
@@ -372,6 +383,8 @@ def render_variants(template: str, label: str, hant_base: bool, rng: random.Rand
             text = fill_slots(_touch(text, rng, label), rng, label)
         elif kind == "stripped":
             text = _strip(_sms_frame(text, rng, label, hant) if rng.random() < 0.5 else text) or text
+        elif kind == "anonymised":  # as anonymised corpora publish SMS: NAME, PLACE, DIGIT, URL; often run together
+            text = (_strip(text) if rng.random() < 0.6 else re.sub(r"\s+", " ", text).strip()) or text
         elif kind == "masked":
             text = _mask_digits(_sms_frame(text, rng, label, hant) if rng.random() < 0.5 else text)
         elif kind == "long":

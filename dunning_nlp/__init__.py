@@ -20,8 +20,18 @@ trained or trust (see :mod:`dunning_nlp.model.store`).
 from __future__ import annotations
 
 from ._version import __version__
-from .errors import (ColumnError, DataError, DunningNLPError, InputError, InputFileError, ModelCompatibilityError,
-                     ModelError, ModelIntegrityError, ModelNotFoundError, UnknownFormatError)
+from .errors import (
+    ColumnError,
+    DataError,
+    DunningNLPError,
+    InputError,
+    InputFileError,
+    ModelCompatibilityError,
+    ModelError,
+    ModelIntegrityError,
+    ModelNotFoundError,
+    UnknownFormatError,
+)
 from .labels import LABELS, Label
 from .model.classifier import Classifier, Evidence, Prediction, classify, load
 from .text.normalize import normalize_text

@@ -17,9 +17,13 @@ import functools
 import sys
 import threading
 from collections import OrderedDict
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple, Protocol, TypeVar, cast
 
 __all__ = ["bounded_cache", "CacheInfo", "size_of"]
+
+_R = TypeVar("_R")
+_R_co = TypeVar("_R_co", covariant=True)
 
 # Bytes an OrderedDict entry costs beyond its key and value (hash slot, linked-list node, the (value, cost) pair).
 _ENTRY_OVERHEAD = 160
@@ -35,6 +39,16 @@ class CacheInfo(NamedTuple):
     max_bytes: int
 
 
+class BoundedCached(Protocol[_R_co]):
+    """What :func:`bounded_cache` returns: the cached function with its cache's controls."""
+
+    max_bytes: int
+    cache_info: Callable[[], CacheInfo]
+    cache_clear: Callable[[], None]
+
+    def __call__(self, *args: Any) -> _R_co: ...
+
+
 def size_of(value: Any) -> int:
     """Bytes held by a value these caches store: a str, or a tuple (of str) with its items.
 
@@ -48,7 +62,7 @@ def size_of(value: Any) -> int:
 
 
 def bounded_cache(max_bytes: int, *, max_item_bytes: int | None = None,
-                  cost: Callable[[tuple, Any], int] | None = None) -> Callable[[Callable], Callable]:
+                  cost: Callable[[tuple, Any], int] | None = None) -> Callable[[Callable[..., _R]], BoundedCached[_R]]:
     """Decorator: an LRU cache of a function of hashable positional arguments, bounded by bytes.
 
     ``max_item_bytes`` (default ``max_bytes // 64``) is the largest entry
@@ -66,7 +80,7 @@ def bounded_cache(max_bytes: int, *, max_item_bytes: int | None = None,
     ('ABC', 'ABC', 1)
     """
 
-    def decorate(func: Callable) -> Callable:
+    def decorate(func: Callable[..., _R]) -> BoundedCached[_R]:
         entries: OrderedDict = OrderedDict()  # args -> (result, cost)
         lock = threading.Lock()
         counts = {"hits": 0, "misses": 0, "bytes": 0}
@@ -83,7 +97,7 @@ def bounded_cache(max_bytes: int, *, max_item_bytes: int | None = None,
                 return entry[0]
             result = func(*args)
             held = _ENTRY_OVERHEAD + (cost(args, result) if cost else size_of(args) + size_of(result))
-            limit = wrapper.max_bytes
+            limit = cached.max_bytes
             largest = max_item_bytes if max_item_bytes is not None else limit // 64
             with lock:
                 counts["misses"] += 1
@@ -96,16 +110,17 @@ def bounded_cache(max_bytes: int, *, max_item_bytes: int | None = None,
             return result
 
         def cache_info() -> CacheInfo:
-            return CacheInfo(counts["hits"], counts["misses"], len(entries), counts["bytes"], wrapper.max_bytes)
+            return CacheInfo(counts["hits"], counts["misses"], len(entries), counts["bytes"], cached.max_bytes)
 
         def cache_clear() -> None:
             with lock:
                 entries.clear()
                 counts.update(hits=0, misses=0, bytes=0)
 
-        wrapper.max_bytes = max_bytes
-        wrapper.cache_info = cache_info
-        wrapper.cache_clear = cache_clear
-        return wrapper
+        cached = cast("BoundedCached[_R]", wrapper)  # given its attributes on the next lines
+        cached.max_bytes = max_bytes
+        cached.cache_info = cache_info
+        cached.cache_clear = cache_clear
+        return cached
 
     return decorate

@@ -11,7 +11,12 @@ each loading the model once, and keeps input order.
 
 :class:`RowWriter` writes CSV or JSON Lines to a file atomically (a
 temporary file renamed into place, so an interrupted run never leaves a
-half-written result under the final name) or to standard output.
+half-written result under the final name) or to standard output.  It never
+replaces a directory, a device or anything else that is not a regular file
+(:func:`dunning_nlp._files.check_output_target`).  In CSV, a text cell that
+a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return) is written with a leading ``'``
+(:func:`csv_cell`); JSON Lines is written as is.
 """
 
 from __future__ import annotations
@@ -31,9 +36,10 @@ from .model.prior import PriorSpec
 from .io import Message
 from .model.classifier import Prediction
 from .redact import redact
+from .text.unreadable import looks_unreadable
 
-__all__ = ["COLUMNS", "Row", "Tally", "EMPTY_BODY", "classify_messages", "classify_rendered", "render_rows", "RowWriter",
-           "Summary", "MAX_CLASSIFY_CHARS"]
+__all__ = ["COLUMNS", "Row", "Tally", "EMPTY_BODY", "UNREADABLE_BODY", "classify_messages", "classify_rendered", "render_rows", "RowWriter",
+           "Summary", "MAX_CLASSIFY_CHARS", "csv_cell", "FORMULA_STARTS"]
 
 COLUMNS: tuple[str, ...] = ("source", "record", "sender", "timestamp", "direction", "text", "label", "score",
                             *(f"score_{label}" for label in LABELS), "secondary", "signals", "evidence", "error")
@@ -127,23 +133,58 @@ def _same(text: str) -> str:
 EMPTY_BODY = "empty message body"
 
 
+#: The error of a body that is not text a person wrote (:func:`dunning_nlp.text.unreadable.looks_unreadable`).
+UNREADABLE_BODY = "unreadable body: encrypted or binary content, not classified"
+
+
+def _skip_reason(m: Message) -> str:
+    """Why a record is not classified ('' when it is)."""
+    if m.error:
+        return m.error
+    if not m.text.strip():
+        return EMPTY_BODY
+    return UNREADABLE_BODY if looks_unreadable(m.text) else ""
+
+
 def _classify_chunk(classifier, chunk: list[Message]) -> list[Row]:
-    todo = [m for m in chunk if not m.error and m.text.strip()]
+    reasons = [_skip_reason(m) for m in chunk]
+    todo = [m for m, reason in zip(chunk, reasons) if not reason]
     preds = dict(zip(map(id, todo), classifier.predict([m.text[:MAX_CLASSIFY_CHARS] for m in todo]))) if todo else {}
     rows = []
-    for m in chunk:
-        error = m.error or (EMPTY_BODY if not m.text.strip() else "")
+    for m, reason in zip(chunk, reasons):
         # a note (a guess) still gets a label; it is said in the error column beside it
-        rows.append(Row(m, preds.get(id(m)), "; ".join(filter(None, (error, m.note)))))
+        rows.append(Row(m, preds.get(id(m)), "; ".join(filter(None, (reason, m.note)))))
     return rows
 
 
+#: A CSV cell starting with one of these is read by spreadsheets as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as written in a CSV cell: text a spreadsheet would run as a formula gets a leading ``'``.
+
+    ``=HYPERLINK(...)``, ``+86 138…``, ``-1``, ``@SUM(...)`` and text starting with a tab or a carriage
+    return are written ``'=HYPERLINK(...)`` and so on, which Excel, LibreOffice and Google Sheets show as
+    text.  Only CSV cells are escaped: the classifier reads the text as it was, and JSON Lines is written as
+    is.  Numbers (scores, record numbers) are not text and are never escaped.
+
+    >>> csv_cell("=1+1"), csv_cell("+8613812345678"), csv_cell("请还款"), csv_cell(0.5)
+    ("'=1+1", "'+8613812345678", '请还款', 0.5)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def render_rows(rows: list[dict[str, Any]], fmt: str) -> str:
-    """Rows' cells (:meth:`Row.cells`) as output text: CSV lines (no header) or JSON Lines."""
+    """Rows' cells (:meth:`Row.cells`) as output text: CSV lines (no header; formula-like text escaped by
+    :func:`csv_cell`) or JSON Lines (as is)."""
     if fmt == "jsonl":
         return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     buffer = io.StringIO()
-    csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore").writerows(rows)
+    csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore").writerows(
+        {key: csv_cell(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
 
 

@@ -9,8 +9,8 @@ non-debtor is a third-party contact even when polite.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
-from typing import Iterable
 
 __all__ = ["Label", "LABELS", "PRECEDENCE", "primary_label", "DESCRIPTIONS"]
 

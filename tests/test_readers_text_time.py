@@ -15,7 +15,7 @@ import json
 
 import pytest
 
-from dunning_nlp.batch import _classify_chunk, _row
+from dunning_nlp.batch import Row, _classify_chunk
 from dunning_nlp.errors import ColumnError
 from dunning_nlp.report.flags import flag_messages
 from dunning_nlp.io import read_messages
@@ -201,19 +201,29 @@ def test_short_big5_with_an_explicit_encoding_is_read_and_not_a_guess(tmp_path):
     assert message.text == "請還款" and message.note == ""
 
 
+class Fixed:
+    """A classifier that calls everything a reminder."""
+
+    def predict(self, texts):
+        from types import SimpleNamespace
+
+        return [SimpleNamespace(label="reminder", score=0.9, scores={lab: 0.2 for lab in
+                ("reminder", "harassment", "third_party", "fraud", "other")}, secondary=(), signals=(), evidence=())
+                for _ in texts]
+
+
+def _cells(message: Message) -> dict:
+    """The output cells batch writes for one message."""
+    [row] = _classify_chunk(Fixed(), [message])
+    assert isinstance(row, Row)
+    return row.cells()
+
+
 def test_guess_note_reaches_the_row_and_the_row_is_still_classified():
-    class Fixed:
-        def predict(self, texts):
-            from types import SimpleNamespace
-
-            return [SimpleNamespace(label="reminder", score=0.9, scores={lab: 0.2 for lab in
-                    ("reminder", "harassment", "third_party", "fraud", "other")}, secondary=(), signals=(), evidence=())
-                    for _ in texts]
-
     msg = Message("f.txt", 1, text="请还款", note="encoding guessed as GB18030 (GBK) (the file is not UTF-8)")
-    [row] = _classify_chunk(Fixed(), [msg], False)
+    row = _cells(msg)
     assert row["label"] == "reminder" and "GB18030" in row["error"]
-    assert _row(Message("f.txt", 2, error="broken", note="n"), None, False)["error"] == "broken; n"
+    assert _cells(Message("f.txt", 2, error="broken", note="n"))["error"] == "broken; n"
 
 
 # ------------------------------------------------------------------ 11. plain text named .csv
@@ -245,7 +255,7 @@ def test_unparsable_timestamp_left_empty_with_a_note(tmp_path):
     first, second = _read(path, format="csv")
     assert first.timestamp == "" and "line 2" in first.note and "昨天 下午" in first.note and not first.error
     assert second.timestamp == "2024-03-01T10:00:00+08:00" and second.note == ""
-    assert "not understood" in _row(first, None, False)["error"]
+    assert "not understood" in _cells(first)["error"]
 
 
 def test_unparsable_jsonl_timestamp_left_empty(tmp_path):

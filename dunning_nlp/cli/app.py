@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "with --real DIR, false-alarm rates and scam recall on every labelled JSONL file "
                                    "in DIR, per file and per source category.")
     p.add_argument("--model", help="model to evaluate (default: the bundled model)")
-    p.add_argument("--data", nargs="+", help="labelled JSONL/CSV files (default: data/corpus.jsonl)")
+    p.add_argument("--data", nargs="+", help="labelled JSONL/CSV files (default: data/corpus.jsonl); files without "
+                                             "a split column are evaluated whole")
     p.add_argument("--real", metavar="DIR", help="folder of labelled JSONL files of real SMS (text, label, "
                                                  "optional corpus_label) to measure instead of the corpus")
     add_prior_argument(p)
@@ -61,14 +62,21 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Compare model families with grouped cross-validation, fit the best with "
                                    "calibration, evaluate on held-out groups and save model + manifest.")
     p.add_argument("--data", nargs="+", help="labelled JSONL/CSV files (default: data/corpus.jsonl)")
-    p.add_argument("--extra", nargs="+", default=[], help="your own labelled CSV/JSONL files, added to training")
+    p.add_argument("--extra", nargs="+", default=[],
+                   help="your own labelled CSV/JSONL files, added to training: columns text and label (one of "
+                        f"{', '.join(LABELS)}), optional group and split (train/test); the manifest records each "
+                        "file's sha256 and rows")
     p.add_argument("--family", choices=["logreg", "linear_svm", "complement_nb", "sgd_huber"],
                    help="skip the comparison and fit this family")
     p.add_argument("--seed", type=int, default=0, help="seed for folds and model (same data + seed = same model)")
     p.add_argument("--folds", type=int, default=5, help="grouped cross-validation folds")
     p.add_argument("--limit-per-label", type=int, help="use only this many groups per label and split (quick runs)")
-    p.add_argument("-o", "--output", default="models", help="output directory (default: models)")
+    p.add_argument("-o", "--output", default=None,
+                   help="output directory (default: a new directory models/trained-<UTC time>); a model already "
+                        "there is never replaced without --force")
     p.add_argument("--name", default="default", help="model name: writes NAME.npz, NAME.joblib and NAME.json")
+    p.add_argument("--force", action="store_true", help="replace a model already saved as -o/--name (for "
+                                                        "example the bundled models/default.*)")
 
     from .report import add_report_parser
     from .spark import add_spark_parser
@@ -150,9 +158,15 @@ def _cmd_evaluate(args, out: TextIO, err: TextIO) -> int:
         result = evaluate_real(load(args.model, prior=args.prior), args.real)
         out.write((json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_real(result)) + "\n")
         return 0
+    from ..train import require_train_extra
+
+    require_train_extra()
     from ..train.training import run_evaluation
 
     result = run_evaluation(args.model, args.data, seed=args.seed, prior=args.prior)
+    if not result.get("held_out", True):
+        err.write(f"no split column (or no split == 'test') in --data: evaluating on all {len(result['records'])} "
+                  f"records\n")
     metrics = result["metrics"]
     out.write((json.dumps(metrics, ensure_ascii=False, indent=2) if args.json else format_metrics(metrics)) + "\n")
     if args.check:
@@ -164,10 +178,17 @@ def _cmd_evaluate(args, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_train(args, out: TextIO, err: TextIO) -> int:
+    from ..train import require_train_extra
+
+    require_train_extra()
     from ..train.training import run_training
 
     report = run_training(args.data, args.extra, family=args.family, seed=args.seed, n_splits=args.folds,
-                          out_dir=args.output, name=args.name, limit_per_label=args.limit_per_label)
+                          out_dir=args.output, name=args.name, limit_per_label=args.limit_per_label,
+                          force=args.force)
+    if report.get("extra_data"):
+        added = ", ".join(f"{item['file']} ({item['rows']})" for item in report["extra_data"])
+        err.write(f"added {sum(item['rows'] for item in report['extra_data'])} labelled rows of your own: {added}\n")
     for family, row in report["cv_comparison"].items():
         err.write(f"cv {family:<14} macro-F1 {row['macro_f1']:.4f} ± {row['std']:.4f}  ({row['seconds']} s)\n")
     out.write(f"family: {report['family']}  trained on {report['n_train']}, held out {report['n_test']}\n")

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
+import sys
 import time
 from typing import Iterable, Iterator, TextIO
 
+from .._files import check_output_target, same_file, terminate_cleanly
 from ..batch import RowWriter, Summary, classify_rendered
-from ..errors import InputError
+from ..errors import DunningNLPError, InputError
 from ..model.prior import DEFAULT_PRIOR
 from ..io import Format, Message, expand_inputs, read_messages
+from ..io.detect import supported_suffixes
+from ..redact import redact
 
 __all__ = ["add_batch_parser", "add_input_arguments", "input_messages", "binary_stdin", "run_batch_command"]
 
@@ -19,7 +25,8 @@ def add_batch_parser(sub) -> argparse.ArgumentParser:
         "batch", help="classify every message in SMS dumps (XML, sms.db, mmssms.db, CSV, JSONL, text)",
         description="Read SMS exports (format detected per file), classify every message and write one row per "
                     "input record, errors included. A summary goes to stderr.")
-    p.add_argument("-o", "--output", help="output file (default: stdout); written atomically")
+    p.add_argument("-o", "--output", help="output file (default: stdout); written atomically, never over a device, "
+                                         "a directory or one of the inputs")
     p.add_argument("--output-format", choices=["csv", "jsonl"],
                    help="csv or jsonl (default: from the output file's suffix, else csv)")
     add_input_arguments(p)
@@ -80,12 +87,46 @@ class _Progress:
             self.err.write("\r\033[K")
 
 
+def check_output(args, paths: list[str]) -> None:
+    """Refuse an output (``-o``) that must not be replaced: not a regular file, or one of the inputs.
+
+    ``paths`` are the expanded inputs; an input named on the command line that is the output is refused
+    (``batch sms.db -o sms.db``), while an output found inside a directory being read is only left out of
+    the inputs (:func:`input_messages`).
+    """
+    output = getattr(args, "output", None)
+    if output and output != "-":
+        check_output_target(output, [p for p in args.inputs if p != "-"])
+
+
+def _is_output(path: str, args) -> bool:
+    """True when ``path`` (found in a directory) is this run's own output (a result of an earlier run)."""
+    output = getattr(args, "output", None)
+    return bool(output) and output != "-" and path not in args.inputs and same_file(path, output)
+
+
+def _redacted(message: Message) -> Message:
+    """The message with the numbers in its file name, error and note masked (the text is masked when written)."""
+    return dataclasses.replace(message, source=redact(message.source), error=redact(message.error),
+                               note=redact(message.note))
+
+
 def input_messages(paths: list[str], args, stdin) -> Iterator[Message]:
-    """Stream the messages of the expanded input paths with the user's reader options."""
+    """Stream the messages of the expanded input paths with the user's reader options.
+
+    The output is checked first (:func:`check_output`) and left out when a directory holds it; with
+    ``--redact`` the numbers in file names, errors and notes are masked (the texts where rows are written).
+    SIGTERM while reading removes scratch files (:func:`dunning_nlp._files.terminate_cleanly`).
+    """
+    check_output(args, paths)
     options = dict(text_column=args.text_column, sender_column=args.sender_column, time_column=args.time_column,
                    direction_column=args.direction_column, tz=args.tz)
-    for path in paths:  # one unreadable file gives an error row; the others are still read
-        yield from read_messages(path, args.format, stdin=stdin, strict=False, **options)
+    with terminate_cleanly():
+        for path in paths:  # one unreadable file gives an error row; the others are still read
+            if path != "-" and _is_output(path, args):
+                continue
+            messages = read_messages(path, args.format, stdin=stdin, strict=False, **options)
+            yield from (map(_redacted, messages) if getattr(args, "redact", False) else messages)
 
 
 def cli_prior(args, paths: list[str], err: TextIO):
@@ -116,28 +157,14 @@ def run_batch_command(args, stdin: TextIO, out: TextIO, err: TextIO) -> int:
         raise InputError(f"--jobs must be at least 1, got {args.jobs}")
     paths = expand_inputs(args.inputs)
     if not paths:
-        raise InputError(f"no supported files in {', '.join(args.inputs)} "
-                         f"(looked for .xml .db .sqlite .csv .tsv .jsonl .ndjson .json .txt)")
+        raise InputError(f"no supported files in {', '.join(args.inputs)} (looked for {supported_suffixes()})")
+    check_output(args, paths)
     fmt = args.output_format or ("jsonl" if (args.output or "").endswith((".jsonl", ".json")) else "csv")
-    raw_stdin = binary_stdin(stdin)
-    prior = cli_prior(args, paths, err)
-    # Pull the first record before opening the output: argument errors (bad column, unknown format) surface
-    # before any file is created.
-    summary = Summary()
-    stream = _counted(input_messages(paths, args, raw_stdin), summary)
-    first = next(stream, None)
-    progress = _Progress(err)
-    with RowWriter(args.output, fmt, stdout=out) as writer:
-        if first is not None:
-            chunks = classify_rendered(_chain(first, stream), fmt, model_path=args.model, prior=prior,
-                                       redacted=args.redact,
-                                       jobs=args.jobs)
-            for tallies, text in chunks:
-                writer.write_text(text)
-                for tally in tallies:
-                    summary.add(tally)
-                progress.update(summary.written)
-    progress.close()
+    with terminate_cleanly():
+        written = _write_rows(args, paths, fmt, binary_stdin(stdin), out, err)
+    if written is None:
+        return 1
+    summary = written
     err.write(summary.format() + "\n")
     if summary.read != summary.written:  # would be a bug: every record must give one row
         err.write(f"dunning-nlp: internal error: read {summary.read} records but wrote {summary.written} rows\n")
@@ -145,7 +172,59 @@ def run_batch_command(args, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _chain(first: Message, rest: Iterable[Message]) -> Iterator[Message]:
+def _write_rows(args, paths: list[str], fmt: str, raw_stdin, out: TextIO, err: TextIO) -> Summary | None:
+    """Classify and write every record; the run's summary, or None after one line saying the output failed."""
+    if args.prior not in (None, "auto", "train"):
+        from ..model.prior import resolve_prior
+
+        resolve_prior(args.prior)  # a bad --prior is said before anything is written, even to stdout
+    prior = cli_prior(args, paths, err)
+    # Pull the first record, then classify the first chunk (loading the model), before opening the output:
+    # argument errors (bad column, unknown format, a wrong model or prior) surface before anything is written.
+    summary = Summary()
+    stream = _counted(input_messages(paths, args, raw_stdin), summary)
+    first = next(stream, None)
+    chunks: Iterator = iter(())
+    if first is not None:
+        chunks = iter(classify_rendered(_chain(first, stream), fmt, model_path=args.model, prior=prior,
+                                        redacted=args.redact, jobs=args.jobs))
+    head = next(chunks, None)
+    progress = _Progress(err)
+    try:
+        with RowWriter(args.output, fmt, stdout=out) as writer:
+            for tallies, text in (_chain(head, chunks) if head is not None else ()):
+                writer.write_text(text)
+                for tally in tallies:
+                    summary.add(tally)
+                progress.update(summary.written)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        if isinstance(exc, DunningNLPError):
+            raise
+        progress.close()
+        err.write(f"dunning-nlp: error: cannot write {args.output or 'to standard output'}: "
+                  f"{exc.strerror or exc}; nothing was kept\n")
+        _silence(out)
+        return None
+    progress.close()
+    return summary
+
+
+def _silence(out: TextIO) -> None:
+    """After standard output failed (``> /dev/full``), point it at /dev/null so that the exit does not fail
+    again on what is still buffered."""
+    if out is not sys.stdout:
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _chain(first, rest: Iterable) -> Iterator:
     yield first
     yield from rest
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 from urllib.parse import unquote
@@ -42,15 +43,20 @@ from dunning_nlp.batch import COLUMNS
 from dunning_nlp.cli.batch import add_column_arguments, add_prior_argument
 from dunning_nlp.errors import ColumnError, InputError, UnknownFormatError
 from dunning_nlp.labels import LABELS
-from dunning_nlp.io.message import get_tz, parse_timestamp
-from dunning_nlp.io.tabular import _DIRECTIONS, COLUMN_ALIASES
+from dunning_nlp.io.columns import column_key, find_column
+from dunning_nlp.io.detect import SUFFIXES, Format
+from dunning_nlp.io.message import direction_of, get_tz, parse_timestamp
+from dunning_nlp.redact import redact
 from dunning_nlp.spark.dataframe import _classifier, _message, _require_pyspark, classify_texts, prediction_fields
 
 __all__ = ["add_spark_parser", "run_spark_command", "classify_files", "input_frame", "output_schema", "main"]
 
 FORMATS = ("auto", "parquet", "csv", "tsv", "jsonl")
-_SUFFIXES = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl",
-             ".ndjson": "jsonl", ".json": "jsonl"}
+#: What a suffix says an input is: the readers' table (:data:`dunning_nlp.io.detect.SUFFIXES`) for the formats
+#: Spark reads (``.json`` is read as JSON Lines), plus Parquet, which only Spark reads.
+_SUFFIXES = {".parquet": "parquet", ".pq": "parquet",
+             **{suffix: fmt.value for suffix, fmt in SUFFIXES.items()
+                if fmt in (Format.CSV, Format.TSV, Format.JSONL)}}
 _CORRUPT = "_corrupt_record"
 _ROLES = ("sender", "timestamp", "direction")
 
@@ -108,26 +114,23 @@ def _format_of(path: str, given: str) -> str:
                              f"parquet, csv, tsv or jsonl")
 
 
-def _key(name: str) -> str:
-    return name.lstrip("\ufeff").strip().lower().replace(" ", "").replace("_", "")
-
-
 def _pick(columns: list[str], role: str, override: str | None, path: str) -> str | None:
-    """The column playing ``role``: named (or indexed) by the user, else the first header name ``batch`` knows."""
-    keys = [_key(c) for c in columns]
+    """The column playing ``role``: named (or indexed) by the user, else the first header name ``batch`` knows
+    (:mod:`dunning_nlp.io.columns`, the same names and spellings)."""
+    keys = [column_key(c) for c in columns]
     if override:
         if override in columns:
             return override
         if override.isdigit() and int(override) < len(columns):
             return columns[int(override)]
-        if _key(override) in keys:
-            return columns[keys.index(_key(override))]
+        if column_key(override) in keys:
+            return columns[keys.index(column_key(override))]
         flag = f"--{role.replace('timestamp', 'time')}-column"
         raise ColumnError(f"{path}: no column named {override!r} (columns: {', '.join(columns)}); give {flag} a "
                           f"name from them or a 0-based index")
-    for alias in COLUMN_ALIASES[role]:
-        if alias in keys:
-            return columns[keys.index(alias)]
+    found = find_column(columns, role)
+    if found is not None:
+        return columns[found]
     if role == "text":
         if len(columns) == 1:
             return columns[0]
@@ -191,22 +194,27 @@ def _source(uri: str) -> str:
     return unquote(uri[len("file:"):].replace("///", "/", 1) if uri.startswith("file:") else uri)
 
 
-def _records(frame, fmt: str, zone) -> list:
-    """The Messages of one pandas batch (a corrupt record or a record without text becomes an error row)."""
+def _records(frame, fmt: str, zone, redacted: bool = False) -> list:
+    """The Messages of one pandas batch (a corrupt record or a record without text becomes an error row).
+
+    With ``redacted`` the numbers in the source, the error and the note are masked (texts are masked when
+    the row is made).
+    """
     messages = []
     for source, record, text, sender, stamp, direction, corrupt in zip(
             *(frame[c].tolist() for c in ("source", "record", "_text", "_sender", "_timestamp", "_direction",
                                          "_corrupt"))):
         m = _message(int(record), "" if text is None else text)  # a missing cell is an empty body, as in batch
-        m.source = _source(source)
+        error = m.error
         if corrupt is not None:
             kind = "JSON" if fmt == "jsonl" else fmt.upper()
-            m.text, m.error = "", f"record {int(record)}: not valid {kind} ({str(corrupt).strip()[:80]!r})"
-        m.sender = (sender or "").strip()
-        m.timestamp, problem = parse_timestamp(stamp, zone)
-        m.note = problem and f"record {int(record)}: {problem}"
-        direction = (direction or "").strip()
-        m.direction = _DIRECTIONS.get(direction.lower(), direction)
+            error = f"record {int(record)}: not valid {kind} ({str(corrupt).strip()[:80]!r})"
+        timestamp, problem = parse_timestamp(stamp, zone)
+        m = replace(m, source=_source(source), text="" if corrupt is not None else m.text, error=error,
+                    sender=(sender or "").strip(), timestamp=timestamp, direction=direction_of(direction),
+                    note=problem and f"record {int(record)}: {problem}")
+        if redacted:
+            m = replace(m, source=redact(m.source), error=redact(m.error), note=redact(m.note))
         messages.append(m)
     return messages
 
@@ -220,7 +228,7 @@ def _rows_batches(batches: Iterable, fmt: str, tz: str | None, model_path: str |
     zone = get_tz(tz)
     floats = [c for c in COLUMNS if c == "score" or c.startswith("score_")]
     for frame in batches:
-        rows = classify_texts(classifier, _records(frame, fmt, zone), redacted)
+        rows = classify_texts(classifier, _records(frame, fmt, zone, redacted), redacted)
         out = pd.DataFrame(rows, columns=list(COLUMNS))
         for column in floats:
             out[column] = pd.to_numeric(out[column].replace("", None), errors="coerce").astype("float64")

@@ -17,6 +17,7 @@ the row (:func:`guess_note`):
 from __future__ import annotations
 
 import codecs
+import re
 
 __all__ = ["detect_encoding", "decode_line", "decode_with", "guess_note", "is_guess", "CANDIDATES"]
 
@@ -36,6 +37,38 @@ def _clean_except_cut(sample: bytes, encoding: str) -> bool:
         return exc.start >= len(sample) - 3 and len(sample) >= _SAMPLE - 4
 
 
+#: What UTF-16 text from a phone holds: CJK, kana, full-width forms, Latin, punctuation, emoji halves.
+_PLAUSIBLE = re.compile("[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+                        "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\ud800-\udfff\U0001f000-\U0001faff]")
+
+
+def _bomless_utf16(sample: bytes) -> str:
+    """``utf-16-le`` / ``utf-16-be`` for Chinese UTF-16 without a byte-order mark, else ''.
+
+    Line breaks decide (``0A 00`` at an even offset is a UTF-16-LE newline, and UTF-8 or GBK text never holds
+    a NUL byte), then nearly every character must be one a message holds.
+    """
+    for codec, newline, offset in (("utf-16-le", b"\n\x00", 0), ("utf-16-be", b"\x00\n", 0)):
+        if not any(i % 2 == offset for i in _find_all(sample, newline)):
+            continue
+        text = sample[:len(sample) - len(sample) % 2].decode(codec, errors="surrogatepass")
+        plausible = len(_PLAUSIBLE.findall(text))
+        if text and plausible >= 0.95 * len(text):
+            return codec
+    return ""
+
+
+def _find_all(data: bytes, needle: bytes, limit: int = 64) -> list[int]:
+    found, start = [], 0
+    while len(found) < limit:
+        i = data.find(needle, start)
+        if i == -1:
+            break
+        found.append(i)
+        start = i + 1
+    return found
+
+
 def detect_encoding(sample: bytes) -> str:
     """Return a Python codec name for the bytes at the start of a file (see the module notes)."""
     if sample.startswith(codecs.BOM_UTF8):
@@ -44,6 +77,9 @@ def detect_encoding(sample: bytes) -> str:
         return "utf-16"
     if len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 4 and sample[0::2].count(0) < len(sample) // 8:
         return "utf-16-le"
+    bomless = _bomless_utf16(sample)
+    if bomless:
+        return bomless
     if _clean_except_cut(sample, "utf-8"):
         return "utf-8"
     if _clean_except_cut(sample, "gb2312"):

@@ -13,6 +13,17 @@ read gives one trailing error record saying its messages are missing.
 Vendor builds add or drop columns; readers look at ``PRAGMA table_info``
 and use what is there.
 
+A database is untrusted input.  Only real tables are read: an ``sms``,
+``pdu``, ``part`` or ``addr`` that is a view (a recursive view never ends) or
+a virtual table is not queried, and the record that says so is an error
+record; ``trusted_schema`` is off.  Every query is bounded in time: one that
+produces no row for :data:`STALL_SECONDS` is interrupted and reported.  Rows
+are read in rowid order; a damaged page costs only the rows on it: the
+reader seeks past it, reads one by one what can still be read near it, and
+writes one error record for what could not (instead of stopping the file).
+Every cell is converted to text (an INTEGER or BLOB body, a BLOB address),
+and a ``date`` or ``type`` that is not a number is kept as written or noted.
+
 Android ``mmssms.db`` keeps SMS in ``sms`` and MMS in ``pdu`` (one row per
 message, ``date`` in seconds) with its text in ``part`` rows of type
 ``text/plain`` and its numbers in ``addr`` (137 = from, 151 = to); SMS are
@@ -32,17 +43,24 @@ import contextlib
 import os
 import shutil
 import sqlite3
-import tempfile
+import time
+from dataclasses import replace
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import quote
 
+from .._files import remove_scratch, scratch_dir
 from ..errors import InputFileError
-from .message import Message, from_epoch, get_tz
+from .message import Message, direction_of, epoch_to_iso, get_tz
 
-__all__ = ["read_ios_db", "read_android_db", "sqlite_kind", "attributed_body_text"]
+__all__ = ["read_ios_db", "read_android_db", "sqlite_kind", "attributed_body_text", "STALL_SECONDS"]
 
 _APPLE_EPOCH = 978307200  # 2001-01-01T00:00:00Z in Unix time
+#: A query that produces no row for this many seconds is interrupted (a hostile schema, a damaged file).
+STALL_SECONDS = 30.0
+#: Gaps of at most this many row ids around a damaged page are read one row at a time.
+_SINGLES = 10_000
+_MIN_ROWID, _MAX_ROWID = -(2**63), 2**63 - 1
 
 
 #: Files SQLite keeps beside a database that may hold data not yet in it.
@@ -54,15 +72,46 @@ def _uri(path: str, query: str) -> str:
     return "file:" + quote(str(Path(path).resolve())) + "?" + query
 
 
+class _Guard:
+    """Progress handler bounding every query in time: no row for :data:`STALL_SECONDS` interrupts it."""
+
+    def __init__(self):
+        self.last = time.monotonic()
+        self.stalled = False
+
+    def progress(self) -> None:
+        self.last = time.monotonic()
+
+    def __call__(self) -> int:
+        if time.monotonic() - self.last > STALL_SECONDS:
+            self.stalled = True
+            return 1
+        return 0
+
+
+class _Connection(sqlite3.Connection):
+    """A connection that carries its :class:`_Guard`."""
+
+    guard: _Guard
+
+
 def _open_uri(path: str, uri: str) -> sqlite3.Connection:
     """Connect to ``uri`` (errors name ``path``, the input the user gave) with writes refused."""
     try:
-        con = sqlite3.connect(uri, uri=True)
+        con = sqlite3.connect(uri, uri=True, factory=_Connection)
         con.execute("PRAGMA query_only = ON")
+        with contextlib.suppress(sqlite3.Error):  # SQLite < 3.31 has no trusted_schema
+            con.execute("PRAGMA trusted_schema = OFF")
         con.text_factory = lambda b: b.decode("utf-8", errors="replace")
+        con.guard = _Guard()
+        con.set_progress_handler(con.guard, 10_000)
         return con
     except sqlite3.Error as exc:
         raise InputFileError(f"{path}: cannot open SQLite database read-only ({exc})") from exc
+
+
+def _guard(con: sqlite3.Connection) -> _Guard:
+    return getattr(con, "guard", None) or _Guard()
 
 
 def _pending_sidecars(path: str) -> list[str]:
@@ -78,19 +127,19 @@ def _pending_sidecars(path: str) -> list[str]:
 
 
 def _private_copy(path: str, sidecars: list[str]) -> str:
-    """Copy the database and its sidecar files into a new private temporary directory; return the copy's path.
+    """Copy the database and its sidecar files into a new private scratch directory; return the copy's path.
 
     SQLite reads a WAL only through a ``-shm`` index it must be able to write; writing it beside the evidence
     would change the evidence (and fails on a read-only mount), so it is written beside a copy instead.
     """
-    tmp = tempfile.mkdtemp(prefix="dunning-nlp-sqlite-")
+    tmp = scratch_dir("sqlite")
     copy = os.path.join(tmp, "input.db")
     try:
         shutil.copyfile(path, copy)
         for suffix in sidecars:
             shutil.copyfile(path + suffix, copy + suffix)
     except OSError:
-        shutil.rmtree(tmp, ignore_errors=True)
+        remove_scratch(tmp)
         raise
     return copy
 
@@ -122,16 +171,40 @@ def _connect(path: str, *, with_wal: bool = True) -> Iterator[tuple[sqlite3.Conn
             con.close()
     finally:
         if copy is not None:
-            shutil.rmtree(os.path.dirname(copy), ignore_errors=True)
+            remove_scratch(os.path.dirname(copy))
+
+
+def _objects(con: sqlite3.Connection) -> dict[str, str]:
+    """Every table and view by name: ``table``, ``view``, ``virtual`` (a virtual table) or ``no-rowid``."""
+    found = {}
+    for kind, name, sql in con.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'view')"):
+        text = " ".join(str(sql or "").upper().split())
+        if kind == "table" and text.startswith("CREATE VIRTUAL TABLE"):
+            kind = "virtual"
+        elif kind == "table" and "WITHOUT ROWID" in text:
+            kind = "no-rowid"
+        found[str(name)] = kind
+    return found
 
 
 def _columns(con: sqlite3.Connection, table: str) -> set[str]:
-    return {row[1] for row in con.execute(f"PRAGMA table_info({table})")}
+    """Columns of ``table`` when it is a real table; empty for a view, a virtual table or no such table."""
+    if _objects(con).get(table) not in ("table", "no-rowid"):
+        return set()
+    return {row[1] for row in con.execute(f'PRAGMA table_info("{table}")')}
 
 
 def _tables(con: sqlite3.Connection) -> set[str]:
-    """Names of the tables in the database."""
-    return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    """Names of the real tables in the database (views and virtual tables are not read)."""
+    return {name for name, kind in _objects(con).items() if kind in ("table", "no-rowid")}
+
+
+def _refused(con: sqlite3.Connection, names: tuple[str, ...]) -> str:
+    """An error text naming which of ``names`` are views or virtual tables (not read), or ''."""
+    objects = _objects(con)
+    odd = [f"{n} is a {'view' if objects[n] == 'view' else 'virtual table'}" for n in names
+           if objects.get(n) in ("view", "virtual")]
+    return f"{', '.join(odd)}, not a table: not read (a phone's database has tables there)" if odd else ""
 
 
 def sqlite_kind(path: str) -> str:
@@ -167,8 +240,9 @@ def _kind(tables: set[str]) -> str:
 
 def attributed_body_text(blob: bytes | None) -> str:
     """Extract the plain string from an ``attributedBody`` typedstream blob ('' if none)."""
-    if not blob:
+    if not blob or not isinstance(blob, (bytes, bytearray, memoryview)):
         return ""
+    blob = bytes(blob)
     start = blob.find(b"NSString")
     if start == -1:
         return ""
@@ -187,38 +261,140 @@ def attributed_body_text(blob: bytes | None) -> str:
     return blob[i:i + length].decode("utf-8", errors="replace")
 
 
-def _apple_time(value, zone) -> str:
-    if value in (None, "", 0):
+def _cell_text(value) -> str:
+    """A cell as text: TEXT as is, a BLOB decoded as UTF-8, a number written out, NULL as ''."""
+    if value is None:
         return ""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return ""
-    if number > 1e12:  # nanoseconds since iOS 11
-        number /= 1e9
-    return from_epoch(number + _APPLE_EPOCH, zone)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", errors="replace")
+    return str(value)
 
 
-def _rows(con: sqlite3.Connection, sql: str) -> Iterator[tuple]:
-    cursor = con.execute(sql)
+# ----------------------------------------------------------------- reading rows past damaged pages
+class _Gap:
+    """Rows that could not be read: row ids after ``after`` up to ``upto`` (None: to the end)."""
+
+    def __init__(self, after: int, upto: int | None, reason: str):
+        self.after, self.upto, self.reason = after, upto, reason
+
+    def describe(self, table: str) -> str:
+        first = "the start" if self.after == _MIN_ROWID else f"row id {self.after}"
+        last = "the end" if self.upto is None else f"row id {self.upto}"
+        return (f"{table}: rows after {first} up to {last} cannot be read ({self.reason}); "
+                f"the rows around them were read")
+
+
+def _damaged(exc: sqlite3.DatabaseError) -> bool:
+    """True for a damaged page (which a seek can skip), not for a query problem or an interrupt."""
+    text = str(exc).lower()
+    return "malformed" in text or "corrupt" in text or type(exc) is sqlite3.DatabaseError
+
+
+def _scan(con: sqlite3.Connection, select: str, table: str, rowid: str, where: str = "") -> Iterator[tuple | _Gap]:
+    """The rows of ``select`` (whose last column is ``rowid``, the row id of ``table``) in row id order.
+
+    A damaged page does not end the scan: the rows before it are read one at a time, the scan seeks past it
+    (:func:`_resume_after`), rows near it are read one by one where they can be, and a :class:`_Gap` says
+    what could not be read.
+    """
+    guard = _guard(con)
+    cond = f"({where}) AND " if where else ""
+    sql = f"{select} WHERE {cond}{rowid} > ? ORDER BY {rowid}"
+    single = f"{select} WHERE {cond}{rowid} = ?"
+    last, careful = _MIN_ROWID, 0  # careful: rows still to read one at a time after an error
     while True:
-        batch = cursor.fetchmany(1000)
-        if not batch:
-            return
-        yield from batch
+        try:
+            guard.progress()
+            cursor = con.execute(sql, (last,))
+            while True:
+                guard.progress()  # the time the caller took between rows is not the query's
+                batch = cursor.fetchmany(1 if careful else 1000)
+                if not batch:
+                    return
+                for row in batch:
+                    if not isinstance(row[-1], int) or row[-1] <= last:  # a damaged tree can loop back
+                        raise sqlite3.DatabaseError("database disk image is malformed (row ids out of order)")
+                    last = row[-1]
+                    yield row
+                careful = max(0, careful - len(batch))
+        except sqlite3.DatabaseError as exc:
+            if guard.stalled or not _damaged(exc):
+                raise
+            if not careful:  # the rows a failed batch held: read them one at a time, up to the damage
+                careful = 1000
+                continue
+            careful = 0
+            resume = _resume_after(con, guard, table, rowid, last)
+            recovered = 0
+            if resume is not None and resume - last <= _SINGLES:
+                for rid in range(last + 1, resume + 1):
+                    if guard.stalled:
+                        break
+                    with contextlib.suppress(sqlite3.DatabaseError):
+                        guard.progress()
+                        rows = con.execute(single, (rid,)).fetchall()
+                        recovered += len(rows)
+                        yield from rows
+            if resume is None or resume - last > 1 or not recovered:
+                yield _Gap(last, resume, f"damaged database page: {exc}")
+            if resume is None:
+                return
+            last = resume
 
 
-def _guarded(reader):
-    """Turn a database that breaks before its first row into one error record instead of a traceback."""
+def _resume_after(con: sqlite3.Connection, guard: _Guard, table: str, rowid: str, last: int) -> int | None:
+    """The smallest row id past ``last`` from which ``table`` can be read again; None when nothing can."""
+    base = rowid.split(".")[-1]
+    probe_sql = f'SELECT {base} FROM "{table}" WHERE {base} > ? ORDER BY {base} LIMIT 1'
 
-    def wrapper(path: str, *, tz: str | None = None) -> Iterator[Message]:
+    def probe(x: int) -> tuple[bool, int | None]:
+        try:
+            guard.progress()
+            row = con.execute(probe_sql, (x,)).fetchone()
+            return True, (row[0] if row else None)
+        except sqlite3.DatabaseError:
+            if guard.stalled:
+                raise
+            return False, None
+
+    ok, nxt = probe(last)
+    if ok:  # the table itself reads on: the damage is in a joined table; skip the one row that failed
+        return nxt
+    step, low = 1, last
+    while True:
+        x = last + step
+        if x >= _MAX_ROWID:
+            return None
+        ok, _ = probe(x)
+        if ok:
+            high = x
+            break
+        low, step = x, step * 2
+    while high - low > 1:
+        mid = (low + high) // 2
+        if probe(mid)[0]:
+            high = mid
+        else:
+            low = mid
+    return high
+
+
+def _guarded(reader: Callable) -> Callable:
+    """Turn a database that breaks (or stalls) into one error record after what was read, not a traceback."""
+
+    def wrapper(path: str, *, tz: str | None = None, source: str | None = None) -> Iterator[Message]:
+        source = source or path
         produced = 0
         try:
-            for message in reader(path, tz=tz):
+            for message in reader(path, tz=tz, source=source):
                 produced += 1
                 yield message
         except sqlite3.DatabaseError as exc:
-            yield Message(path, produced + 1, error=f"database unreadable after record {produced}: {exc}")
+            if "interrupt" in str(exc).lower():
+                reason = f"a query produced nothing for {STALL_SECONDS:g} seconds and was stopped"
+            else:
+                reason = str(exc)
+            yield Message(source, produced + 1, error=f"database unreadable after record {produced}: {reason}")
 
     wrapper.__doc__, wrapper.__name__ = reader.__doc__, reader.__name__
     return wrapper
@@ -234,94 +410,144 @@ def _table(path: str, table: str) -> Iterator[tuple[sqlite3.Connection, set[str]
         yield con, cols, warning
 
 
-def _warning_record(path: str, number: int, warning: str) -> Iterator[Message]:
+def _warning_record(source: str, number: int, warning: str) -> Iterator[Message]:
     """One trailing error record when part of the database could not be read (nothing is lost silently)."""
     if warning:
-        yield Message(path, number + 1, error=warning)
+        yield Message(source, number + 1, error=warning)
+
+
+def _rowid_of(con: sqlite3.Connection, table: str, alias: str) -> str | None:
+    """How to name ``table``'s row id in a query (``alias.rowid``), or None for a WITHOUT ROWID table."""
+    return None if _objects(con).get(table) == "no-rowid" else f"{alias}rowid"
+
+
+def _plain(con: sqlite3.Connection, sql: str) -> Iterator[tuple]:
+    """The rows of ``sql`` (a table without row ids, read without :func:`_scan`'s recovery)."""
+    guard = _guard(con)
+    guard.progress()
+    cursor = con.execute(sql)
+    while True:
+        guard.progress()
+        batch = cursor.fetchmany(1000)
+        if not batch:
+            return
+        yield from batch
+
+
+def _noted(message: Message, *problems: str) -> Message:
+    notes = "; ".join(p for p in problems if p)
+    return replace(message, note=f"record {message.record}: {notes}") if notes else message
 
 
 @_guarded
-def read_ios_db(path: str, *, tz: str | None = None) -> Iterator[Message]:
+def read_ios_db(path: str, *, tz: str | None = None, source: str | None = None) -> Iterator[Message]:
     """Yield messages from an iOS ``sms.db`` or macOS ``chat.db``."""
+    source = source or path
     zone = get_tz(tz)
     with _table(path, "message") as (con, cols, warning):
         hcols = _columns(con, "handle")
         pick = [f"m.{c}" if c in cols else "NULL" for c in ("ROWID", "text", "attributedBody", "date", "is_from_me")]
         sender = "h.id" if "id" in hcols else "NULL"
-        where = "WHERE COALESCE(m.associated_message_type, 0) = 0" if "associated_message_type" in cols else ""
-        sql = (f"SELECT {', '.join(pick)}, {sender} FROM message m LEFT JOIN handle h ON m.handle_id = h.ROWID "
-               f"{where} ORDER BY m.ROWID")
+        where = "COALESCE(m.associated_message_type, 0) = 0" if "associated_message_type" in cols else ""
+        join = "FROM message m LEFT JOIN handle h ON m.handle_id = h.ROWID" if hcols else "FROM message m"
+        if not hcols:
+            sender = "NULL"
+        rowid = _rowid_of(con, "message", "m.")
         number = 0
-        for row in _rows(con, sql):
+        if rowid is None:
+            rows = _plain(con, f"SELECT {', '.join(pick)}, {sender}, NULL {join} "
+                               f"{'WHERE ' + where if where else ''} ORDER BY m.ROWID")
+        else:
+            rows = _scan(con, f"SELECT {', '.join(pick)}, {sender}, {rowid} {join}", "message", rowid, where)
+        for row in rows:
             number += 1
-            rowid, text, body, date, from_me, handle = row
+            if isinstance(row, _Gap):
+                yield Message(source, number, error=row.describe("message"))
+                continue
+            _rowid, text, body, date, from_me, handle, _ = row
+            text = _cell_text(text)
             if not text:
                 text = attributed_body_text(body)
-            yield Message(path, number, text=text or "", sender=handle or "", timestamp=_apple_time(date, zone),
-                          direction="sent" if from_me == 1 else "received")
-        yield from _warning_record(path, number, warning)
+            stamp, problem = epoch_to_iso(date, zone, offset=_APPLE_EPOCH)
+            yield _noted(Message(source, number, text=text, sender=_cell_text(handle), timestamp=stamp,
+                                 direction="sent" if from_me == 1 else "received"), problem)
+        yield from _warning_record(source, number, warning)
 
 
-#: Android ``type`` (sms) and ``msg_box`` (pdu) codes.
-_BOXES = {1: "received", 2: "sent", 3: "draft", 4: "outbox", 5: "failed", 6: "queued"}
 #: MMS ``m_type`` values that are messages (send-req, notification-ind, retrieve-conf); others are reports.
 _MMS_MESSAGES = (128, 130, 132)
 _ADDR_FROM, _ADDR_TO = 137, 151
 
 
-def _box(kind) -> str:
-    """Direction for an Android ``type`` / ``msg_box`` code; an unknown code is kept as written."""
-    return _BOXES.get(int(kind) if str(kind).isdigit() else -1, str(kind or ""))
-
-
-def _android_time(value, zone, unit: float) -> str:
-    """ISO time for an Android date (``unit`` 1000 for SMS milliseconds, 1 for MMS seconds); '' if none."""
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    if not isinstance(value, (int, float)) or value <= 0:
-        return ""
-    if unit == 1 and value > 1e11:  # some vendors store MMS dates in milliseconds too
-        unit = 1000
-    return from_epoch(value / unit, zone)
-
-
 @_guarded
-def read_android_db(path: str, *, tz: str | None = None) -> Iterator[Message]:
+def read_android_db(path: str, *, tz: str | None = None, source: str | None = None) -> Iterator[Message]:
     """Yield the SMS (``sms`` table), then the MMS (``pdu`` + ``part``) of an Android ``mmssms.db``."""
+    source = source or path
     zone = get_tz(tz)
     with _table(path, "sms") as (con, cols, warning):
         pick = [c if c in cols else "NULL" for c in ("_id", "address", "date", "type", "body")]
-        order = "ORDER BY _id" if "_id" in cols else ""
+        rowid = _rowid_of(con, "sms", "")
         number = 0
-        for row in _rows(con, f"SELECT {', '.join(pick)} FROM sms {order}"):
+        if rowid is None:
+            order = "ORDER BY _id" if "_id" in cols else ""
+            rows = _plain(con, f"SELECT {', '.join(pick)}, NULL FROM sms {order}")
+        else:
+            rows = _scan(con, f"SELECT {', '.join(pick)}, rowid FROM sms", "sms", "rowid")
+        for row in rows:
             number += 1
-            _id, address, date, kind, body = row
-            yield Message(path, number, text=body or "", sender=address or "",
-                          timestamp=_android_time(date, zone, 1000), direction=_box(kind))
-        for message in _android_mms(con, path, zone):
+            if isinstance(row, _Gap):
+                yield Message(source, number, error=row.describe("sms"))
+                continue
+            _id, address, date, kind, body, _ = row
+            stamp, problem = epoch_to_iso(date, zone)
+            yield _noted(Message(source, number, text=_cell_text(body), sender=_cell_text(address),
+                                 timestamp=stamp, direction=direction_of(kind)), problem)
+        for message, problem in _android_mms(con, source, zone):
             number += 1
-            message.record = number
-            yield message
-        yield from _warning_record(path, number, warning)
+            yield _noted(replace(message, record=number), problem)
+        refused = _refused(con, ("pdu", "part", "addr"))
+        if refused:
+            number += 1
+            yield Message(source, number, error=refused)
+        yield from _warning_record(source, number, warning)
 
 
-def _android_mms(con: sqlite3.Connection, path: str, zone) -> Iterator[Message]:
-    """Yield the MMS of the ``pdu`` table (record numbers set by the caller); nothing if there is none."""
+def _android_mms(con: sqlite3.Connection, source: str, zone) -> Iterator[tuple[Message, str]]:
+    """Yield ``(message, time problem)`` for the MMS of the ``pdu`` table (record numbers set by the caller)."""
     pcols = _columns(con, "pdu")
     if "_id" not in pcols:
         return
     pick = [c if c in pcols else "NULL" for c in ("_id", "date", "msg_box", "m_type")]
-    where = f"WHERE m_type IS NULL OR m_type IN {_MMS_MESSAGES}" if "m_type" in pcols else ""
+    where = f"m_type IS NULL OR m_type IN {_MMS_MESSAGES}" if "m_type" in pcols else ""
     text_of = _mms_text_query(con)
     addr_of = _mms_addr_query(con)
-    for _id, date, box, m_type in _rows(con, f"SELECT {', '.join(pick)} FROM pdu {where} ORDER BY _id"):
-        text = "\n".join(t for (t,) in con.execute(text_of, (_id,)) if t) if text_of else ""
-        direction = _box(box)
+    rowid = _rowid_of(con, "pdu", "")
+    if rowid is None:
+        rows = _plain(con, f"SELECT {', '.join(pick)}, NULL FROM pdu {'WHERE ' + where if where else ''} "
+                           f"ORDER BY _id")
+    else:
+        rows = _scan(con, f"SELECT {', '.join(pick)}, rowid FROM pdu", "pdu", "rowid", where)
+    for row in rows:
+        if isinstance(row, _Gap):
+            yield Message(source, 0, error=row.describe("pdu")), ""
+            continue
+        _id, date, box, m_type, _ = row
+        _guard(con).progress()
+        try:
+            text = "\n".join(_cell_text(t) for (t,) in con.execute(text_of, (_id,)) if t) if text_of else ""
+            direction = direction_of(box)
+            sender = _mms_sender(con, addr_of, _id, direction)
+        except sqlite3.DatabaseError as exc:
+            if _guard(con).stalled or not _damaged(exc):
+                raise
+            yield Message(source, 0, error=f"MMS {_cell_text(_id)}: its parts cannot be read ({exc})"), ""
+            continue
+        _guard(con).progress()
         error = ""
         if m_type == 130 and not text:
             error = "MMS notification only: the message was never downloaded, its text is not in the database"
-        yield Message(path, 0, text=text, sender=_mms_sender(con, addr_of, _id, direction),
-                      timestamp=_android_time(date, zone, 1), direction=direction, error=error)
+        stamp, problem = epoch_to_iso(date, zone)
+        yield Message(source, 0, text=text, sender=sender, timestamp=stamp, direction=direction, error=error), problem
 
 
 def _mms_text_query(con: sqlite3.Connection) -> str:
@@ -348,7 +574,7 @@ def _mms_sender(con: sqlite3.Connection, sql: str, mid, direction: str) -> str:
     """
     if not sql:
         return ""
-    rows = [(a, t) for a, t in con.execute(sql, (mid,)) if a and a != "insert-address-token"]
+    rows = [(_cell_text(a), t) for a, t in con.execute(sql, (mid,)) if a and a != "insert-address-token"]
     wanted = _ADDR_FROM if direction == "received" else _ADDR_TO
     picked = [a for a, t in rows if t == wanted] or [a for a, _ in rows]
     return "~".join(dict.fromkeys(picked))

@@ -11,31 +11,30 @@ contribution to the winning class.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import itertools
 import sys
 import threading
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 
-from .compiled import CompiledModel, FeatureRows, compile_pipeline
 from ..errors import InputError
-from .evidence import readable_term
-from .gate import GATE_SIGNALS, apply_gate
 from ..labels import LABELS
-from .prior import PriorSpec, resolve_prior, shift_prior
-from ..text.signals import SIGNALS
 from ..text.segment import resolve_backend
+from ..text.signals import SIGNALS, THREAT_SIGNALS
+from .compile import compile_pipeline
+from .compiled import CompiledModel, FeatureRows
+from .evidence import readable_term
+from .gate import GATE_SIGNALS, TaughtGate, apply_gate
+from .prior import PriorSpec, resolve_prior, shift_prior
 
 __all__ = ["Evidence", "Prediction", "Classifier", "SECONDARY_THRESHOLD", "load", "classify"]
 
 #: A non-primary label whose probability reaches this is listed as secondary.
 SECONDARY_THRESHOLD = 0.25
-#: Signals that make a third-party contact also harassment (a threat sent to a relative).
-_THREAT_SIGNALS = frozenset({"threat_visit", "threat_general", "insult", "fake_legal"})
 _SIGNAL_BY_NAME = {s.name: s for s in SIGNALS}
 _UNSEEN = object()
 
@@ -90,6 +89,12 @@ class Prediction:
         }
 
 
+#: How a feature column is shown as evidence: (kind, value, description, rule).
+_Display = tuple[str, str, str, str]
+#: A remembered prediction: (label, scores, evidence, secondary labels, signals).
+_CacheEntry = tuple[str, dict[str, float], tuple[Evidence, ...], tuple[str, ...], tuple[str, ...]]
+
+
 class Classifier:
     """Classify SMS texts with a fitted model.
 
@@ -101,7 +106,7 @@ class Classifier:
     model : CompiledModel or sklearn.pipeline.Pipeline
         A compiled model (what :func:`dunning_nlp.load` reads), or a fitted
         pipeline with steps ``normalise``, ``features`` and ``clf``, which is
-        compiled here (:func:`dunning_nlp.model.compiled.compile_pipeline`) and
+        compiled here (:func:`dunning_nlp.model.compile.compile_pipeline`) and
         kept as :attr:`pipeline` for saving.
     manifest : mapping, optional
         The model's manifest (versions, metrics), kept for reports.
@@ -142,7 +147,8 @@ class Classifier:
             self.pipeline = None
         else:
             self.pipeline = model
-            model = compile_pipeline(model, class_prior=self.manifest.get("class_prior"))
+            model = compile_pipeline(model, class_prior=self.manifest.get("class_prior"),
+                                     gate_taught=self.manifest.get("gate_taught") or ())
         self.model: CompiledModel = model
         self.n_evidence = n_evidence
         self._prior = prior
@@ -150,9 +156,10 @@ class Classifier:
         self._target_prior = resolve_prior(prior) if model.class_prior is not None else None
         names = [s.name for s in SIGNALS]
         self._gate_columns = np.array([model.signal_offset + names.index(name) for name in GATE_SIGNALS])
-        self._cache: dict[tuple[str, bool, str, int], tuple[str, dict, tuple, tuple]] = {}
+        self._taught = TaughtGate(model.gate_taught)
+        self._cache: dict[tuple[str, bool, str, int], _CacheEntry] = {}
         self._cache_held = 0  # estimated bytes held by _cache (see _entry_bytes)
-        self._display: dict[int, tuple | None] = {}  # feature column -> how it is shown (None: not shown)
+        self._display: dict[int, _Display | None] = {}  # feature column -> how it is shown (None: not shown)
         # Per feature column: 0 not decided yet, 1 shown as evidence, 2 not shown (the same as _display, as an
         # array, so that a chunk's unreadable features are dropped in NumPy before the per-message loop).
         self._shown = np.zeros(model.n_features, dtype=np.int8)
@@ -172,18 +179,26 @@ class Classifier:
         texts = _as_texts(texts)
         if not texts:
             return np.zeros((0, len(LABELS)))
-        rows = self.model.transform(self.model.normalise(texts))
-        return self._scores(rows)
+        normalised = self.model.normalise(texts)
+        return self._scores(self.model.transform(normalised), normalised)
 
-    def _scores(self, rows: FeatureRows) -> np.ndarray:
-        """Calibrated probabilities of feature rows, shifted to the deployment prior and gated."""
+    def _scores(self, rows: FeatureRows, normalised: Sequence[str]) -> np.ndarray:
+        """Calibrated probabilities of feature rows, shifted to the deployment prior and gated.
+
+        ``normalised`` are the rows' texts, read only for rows the rule gates when labelled data taught the
+        gate (:class:`~dunning_nlp.model.gate.TaughtGate`).
+        """
         proba = self.model.predict_proba_rows(rows)
         if self._target_prior is not None:
-            proba = shift_prior(proba, self.model.class_prior, self._target_prior)
+            # the model's training prior is set whenever a target prior is (see __init__)
+            proba = shift_prior(proba, cast(np.ndarray, self.model.class_prior), self._target_prior)
         n = len(rows.indptr) - 1
         context_docs = rows.row_ids()[np.isin(rows.indices, self._gate_columns)]
         has_context = np.zeros(n, dtype=bool)
         has_context[context_docs] = True
+        if self._taught:
+            for i in np.flatnonzero(~has_context).tolist():
+                has_context[i] = self._taught.opens(normalised[i])
         return apply_gate(proba, has_context)
 
     def predict(self, texts: Iterable[str], *, evidence: bool = True) -> list[Prediction]:
@@ -205,7 +220,7 @@ class Classifier:
         # changed on the instance: both are part of the key.
         backend = resolve_backend(self.model.tokenizer.backend)
         n_evidence = self.n_evidence if evidence else 0
-        known = {}
+        known: dict[str, _CacheEntry] = {}
         forms = []  # distinct forms not in the cache
         for form in dict.fromkeys(normalised):
             hit = cache.get((form, evidence, backend, n_evidence))
@@ -215,7 +230,7 @@ class Classifier:
                 known[form] = hit
         if forms:
             rows = self.model.transform(forms)
-            proba = self._scores(rows)
+            proba = self._scores(rows, forms)
             winners = np.argmax(proba, axis=1)
             ranked = self._ranked_contributions(rows, winners, readable_only=True) if evidence else None
             found = self._signal_names(rows)
@@ -223,7 +238,7 @@ class Classifier:
             for i, (form, row, best, signals) in enumerate(zip(forms, proba.tolist(), winners.tolist(), found)):
                 label = LABELS[best]
                 scores = dict(zip(LABELS, row))
-                ev = self._evidence(*ranked[i]) if evidence else ()
+                ev = self._evidence(*ranked[i]) if ranked is not None else ()  # None exactly when not evidence
                 known[form] = (label, scores, ev, _secondary(label, scores, signals), signals)
             self._remember({(form, evidence, backend, n_evidence): known[form] for form in forms})
         results: dict[str, Prediction] = {}
@@ -315,7 +330,7 @@ class Classifier:
                 shown = display[j] = self._display_of(j)
             if shown is None:
                 continue
-            kind, value, description, rule = shown
+            kind, value, description, rule = cast("_Display", shown)  # neither _UNSEEN nor None here
             if kind != "signal":
                 if any(value in s for s in seen):
                     continue
@@ -325,7 +340,7 @@ class Classifier:
                 break
         return tuple(items)
 
-    def _display_of(self, column: int) -> tuple[str, str, str, str] | None:
+    def _display_of(self, column: int) -> _Display | None:
         """How feature ``column`` is shown as evidence: (kind, value, description, rule), or None."""
         full = self.model.feature_names()[column]
         block, _, name = full.partition("__")
@@ -360,7 +375,7 @@ def _secondary(label: str, scores: Mapping[str, float], signals: Iterable[str]) 
     """
     found = [lab for lab, p in scores.items() if lab != label and p >= SECONDARY_THRESHOLD]
     if label == "third_party" and "harassment" not in found:
-        if any(name in _THREAT_SIGNALS for name in signals):
+        if any(name in THREAT_SIGNALS for name in signals):
             found.append("harassment")
     return tuple(lab for lab in LABELS if lab in found)
 

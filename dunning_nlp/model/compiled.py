@@ -23,38 +23,32 @@ The weights only mean something for the features they were trained on, and
 those are defined by code and data outside the file: the rule signals, the
 normaliser's patterns and tables, the user dictionary, the OpenCC tables,
 the tokenizer settings and the jieba and OpenCC versions.  :meth:`CompiledModel.save`
-records a :func:`feature_fingerprint` of all of them, and :meth:`CompiledModel.load`
+records a :func:`~dunning_nlp.model.fingerprint.feature_fingerprint` of all of them, and :meth:`CompiledModel.load`
 refuses a file whose fingerprint differs from this installation's
-(:func:`check_feature_fingerprint`), with a message that says how to retrain:
+(:func:`~dunning_nlp.model.fingerprint.check_feature_fingerprint`), with a message that says how to retrain:
 a model must not run, silently wrong, under a version whose signals changed.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import enum
-import hashlib
 import json
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import metadata
-from importlib.resources import files
 from pathlib import Path
-from types import ModuleType
-from typing import IO, Any, Mapping, Sequence
+from typing import IO, Any, cast
 
 import numpy as np
 
-from ..errors import InputError, ModelCompatibilityError, ModelIntegrityError
+from ..errors import ModelIntegrityError
 from ..labels import LABELS
 from ..text.normalize import normalize_text
-from ..text.signals import SIGNALS, WARNED_CUES, WARNING, signal_columns
 from ..text.segment import JiebaTokenizer
+from ..text.signals import SIGNALS, signal_columns
+from .fingerprint import check_feature_fingerprint, feature_fingerprint
 
-__all__ = ["CompiledModel", "FeatureRows", "compile_pipeline", "feature_fingerprint", "check_feature_fingerprint",
-           "FORMAT_VERSION"]
+__all__ = ["CompiledModel", "FeatureRows", "TextBlock", "FORMAT_VERSION"]
 
 #: Version of the ``.npz`` layout written by :meth:`CompiledModel.save`.
 FORMAT_VERSION = 1
@@ -81,7 +75,7 @@ class FeatureRows:
 
 
 @dataclass
-class _TextBlock:
+class TextBlock:
     """One TF-IDF block: how to cut a text into terms and how to weight them."""
 
     name: str
@@ -105,7 +99,7 @@ class _TextBlock:
     def counts(self, texts: Sequence[str], tokenizer: JiebaTokenizer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(document, column, count) of every vocabulary term found in ``texts``."""
         if self._keys is not None:
-            return self._char_counts(texts)
+            return self._char_counts(texts, self._keys)
         docs: list[int] = []
         cols: list[int] = []
         counts: list[int] = []
@@ -114,7 +108,7 @@ class _TextBlock:
             found = Counter(map(vocabulary.get, self.analyse(text, tokenizer)))
             found.pop(None, None)  # terms outside the vocabulary
             docs.extend([d] * len(found))
-            cols.extend(found)
+            cols.extend(cast("Counter[int]", found))  # None was popped just above
             counts.extend(found.values())
         return np.asarray(docs, dtype=np.intp), np.asarray(cols, dtype=np.intp), np.asarray(counts, dtype=np.float64)
 
@@ -139,7 +133,8 @@ class _TextBlock:
     def _prepare(self, text: str) -> str:
         return _WHITE_SPACES.sub(" ", text.lower() if self.lowercase else text)
 
-    def _char_counts(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _char_counts(self, texts: Sequence[str],
+                     keys: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         # Every character n-gram (n <= 3) of every text at once: each n-gram is packed into one integer
         # (21 bits per code point), looked up in the sorted packed vocabulary, and counted per document.
         prepared = [self._prepare(t) for t in texts]
@@ -147,7 +142,7 @@ class _TextBlock:
         codes = _codes("".join(prepared))
         doc_of = np.repeat(np.arange(len(prepared)), lengths)
         left = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(codes))  # characters to the text's end
-        keys_sorted, cols_sorted = self._keys
+        keys_sorted, cols_sorted = keys
         found_docs, found_cols = [], []
         lo, hi = self.ngram_range
         for n in range(lo, hi + 1):
@@ -193,9 +188,9 @@ class CompiledModel:
     come in :data:`~dunning_nlp.labels.LABELS` order.
     """
 
-    def __init__(self, *, normaliser: dict[str, bool], tokenizer: dict[str, Any], blocks: list[_TextBlock],
+    def __init__(self, *, normaliser: dict[str, bool], tokenizer: dict[str, Any], blocks: list[TextBlock],
                  signal_weight: float, weights: np.ndarray, intercepts: np.ndarray, calibration: np.ndarray,
-                 response: str, class_prior: Sequence[float] | None = None):
+                 response: str, class_prior: Sequence[float] | None = None, gate_taught: Sequence[str] = ()):
         self.normaliser = dict(normaliser)
         self.tokenizer = JiebaTokenizer(**tokenizer)
         self.blocks = blocks
@@ -208,6 +203,9 @@ class CompiledModel:
         self.response = response  # "decision" (linear score) or "softmax" (naive Bayes probabilities)
         # Share of each label in the training data (LABELS order): the prior the calibration learned.
         self.class_prior = None if class_prior is None else np.asarray(class_prior, dtype=np.float64)
+        # Normalised training texts with a collection label that the debt-context gate would close on: what the
+        # labelled data taught the gate (dunning_nlp.model.gate.TaughtGate).
+        self.gate_taught = tuple(str(t) for t in gate_taught)
         self.n_folds, self.n_classes = self.intercepts.shape
         if self.weights.shape != (self.n_features, self.n_folds * self.n_classes) or self.n_classes != len(LABELS):
             raise ModelIntegrityError(f"compiled model arrays do not fit together: weights {self.weights.shape}, "
@@ -235,7 +233,8 @@ class CompiledModel:
             docs.append(d)
             cols.append(c)
             values.append(v)
-        sig_docs, sig_cols = [], []
+        sig_docs: list[int] = []
+        sig_cols: list[int] = []
         for i, text in enumerate(normalised):
             found = signal_columns(text)
             sig_docs.extend([i] * len(found))
@@ -313,6 +312,7 @@ class CompiledModel:
             "signal_weight": self.signal_weight,
             "response": self.response,
             "class_prior": None if self.class_prior is None else self.class_prior.tolist(),
+            "gate_taught": list(self.gate_taught),
             "feature_fingerprint": feature_fingerprint(self.normaliser, vars(self.tokenizer)),
             "blocks": [{"name": b.name, "analyzer": b.analyzer, "ngram_range": list(b.ngram_range),
                         "lowercase": b.lowercase, "sublinear_tf": b.sublinear_tf, "l2": b.l2,
@@ -327,10 +327,10 @@ class CompiledModel:
             arrays[f"{b.name}_ends"] = np.cumsum([len(e) for e in encoded], dtype=np.int64)
             if b.idf is not None:
                 arrays[f"{b.name}_idf"] = b.idf
-        np.savez_compressed(fh, **arrays)
+        np.savez_compressed(fh, **arrays)  # type: ignore[arg-type]  # mypy matches **arrays against allow_pickle too
 
     @classmethod
-    def load(cls, source: str | Path | IO[bytes]) -> "CompiledModel":
+    def load(cls, source: str | Path | IO[bytes]) -> CompiledModel:
         """Read a model written by :meth:`save`; never unpickles anything.
 
         Raises :class:`~dunning_nlp.errors.ModelCompatibilityError` when the file's feature fingerprint is
@@ -353,309 +353,11 @@ class CompiledModel:
             blob = arrays[f"{spec['name']}_terms"].tobytes()
             ends = arrays[f"{spec['name']}_ends"].tolist()
             terms = [blob[s:e].decode("utf-8") for s, e in zip([0] + ends[:-1], ends)]
-            blocks.append(_TextBlock(spec["name"], spec["analyzer"], tuple(spec["ngram_range"]), spec["lowercase"],
+            blocks.append(TextBlock(spec["name"], spec["analyzer"], tuple(spec["ngram_range"]), spec["lowercase"],
                                      spec["sublinear_tf"], spec["l2"], terms,
                                      arrays[f"{spec['name']}_idf"] if spec["idf"] else None, offset))
             offset += len(terms)
         return cls(normaliser=config["normaliser"], tokenizer=config["tokenizer"], blocks=blocks,
                    signal_weight=config["signal_weight"], weights=arrays["weights"], intercepts=arrays["intercepts"],
                    calibration=arrays["calibration"], response=config["response"],
-                   class_prior=config.get("class_prior"))
-
-
-def compile_pipeline(pipeline, class_prior: Any = None) -> CompiledModel:
-    """Turn a fitted ``normalise → features → clf`` pipeline into a :class:`CompiledModel`.
-
-    ``class_prior`` (a mapping label → share, or a sequence in :data:`LABELS` order) is the training
-    data's class mix, recorded so that scores can be shifted to a deployment prior.
-
-    Supported: the features made by :func:`dunning_nlp.train.features.build_features` (any n-gram ranges,
-    ``min_df``, ``max_features`` or signal weight; no ``transformer_weights``, no ``'drop'`` block) and a sigmoid ``CalibratedClassifierCV`` over a linear
-    model with ``coef_``/``intercept_`` (linear SVM, logistic regression, SGD) or over ``ComplementNB``.
-    Anything else raises :class:`~dunning_nlp.errors.InputError` rather than compute other numbers.
-    """
-    from sklearn.calibration import CalibratedClassifierCV
-    from sklearn.naive_bayes import ComplementNB
-
-    steps = dict(pipeline.steps)
-    if set(steps) != {"normalise", "features", "clf"}:
-        raise InputError(f"cannot compile a pipeline with steps {list(steps)}; expected normalise, features, clf")
-    _check_union(steps["features"])
-    norm = steps["normalise"]
-    # A pipeline pickled before ``compact`` existed has no such attribute: it normalised without it.
-    normaliser = {k: bool(getattr(norm, k, False)) for k in ("traditional", "deobfuscate", "placeholders", "compact")}
-    blocks, tokenizer, signal_weight, offset = [], None, None, 0
-    for name, est in steps["features"].transformer_list:
-        if name == "signals":
-            signal_weight = float(est.weight)
-            continue
-        _check_vectorizer(name, est)
-        if est.analyzer == "word":
-            tokenizer = vars(est.tokenizer)
-        terms = [""] * len(est.vocabulary_)
-        for term, j in est.vocabulary_.items():
-            terms[j] = term
-        idf = np.asarray(est.idf_, dtype=np.float64) if est.use_idf else None
-        blocks.append(_TextBlock(name, est.analyzer, tuple(est.ngram_range), bool(est.lowercase),
-                                 bool(est.sublinear_tf), est.norm == "l2", terms, idf, offset))
-        offset += len(terms)
-    names = [n for n, _ in steps["features"].transformer_list]
-    if names[-1:] != ["signals"] or signal_weight is None or tokenizer is None:
-        raise InputError(f"cannot compile feature blocks {names}; expected TF-IDF blocks then 'signals' last")
-    clf = steps["clf"]
-    if not isinstance(clf, CalibratedClassifierCV) or clf.method != "sigmoid":
-        raise InputError(f"cannot compile {type(clf).__name__}: wrap it in CalibratedClassifierCV(method='sigmoid')")
-    classes = [str(c) for c in clf.classes_]
-    if sorted(classes) != sorted(LABELS):
-        raise InputError(f"cannot compile: classes {classes} differ from the label set {list(LABELS)}")
-    n_features = offset + len(SIGNALS)
-    members = clf.calibrated_classifiers_
-    weights = np.zeros((n_features, len(members), len(LABELS)))
-    intercepts = np.zeros((len(members), len(LABELS)))
-    # A class the fold's estimator never saw keeps a sigmoid of constant 0 (a=0, b=+inf): probability 0.
-    calibration = np.zeros((2, len(members), len(LABELS)))
-    calibration[1] = np.inf
-    is_nb = [isinstance(m.estimator, ComplementNB) for m in members]
-    if any(is_nb) and not all(is_nb):
-        raise InputError("cannot compile a mix of naive Bayes and linear calibration members")
-    for f, member in enumerate(members):
-        est = member.estimator
-        est_classes = [str(c) for c in est.classes_]
-        if len(est_classes) < 3:
-            raise InputError("cannot compile a member estimator fitted on fewer than three classes")
-        if is_nb[f]:
-            coef, intercept = np.asarray(est.feature_log_prob_), np.zeros(len(est_classes))
-        elif hasattr(est, "coef_") and hasattr(est, "decision_function"):
-            coef, intercept = np.asarray(est.coef_), np.asarray(est.intercept_)
-        else:
-            raise InputError(f"cannot compile {type(est).__name__}: no linear coef_/intercept_")
-        if coef.shape != (len(est_classes), n_features):
-            raise InputError(f"cannot compile: {type(est).__name__} has {coef.shape[1]} weights per class, "
-                             f"features give {n_features}")
-        for c, (cls, calibrator) in enumerate(zip(est_classes, member.calibrators)):
-            j = LABELS.index(cls)
-            weights[:, f, j] = coef[c]
-            intercepts[f, j] = intercept[c]
-            calibration[:, f, j] = (calibrator.a_, calibrator.b_)
-    return CompiledModel(normaliser=normaliser, tokenizer=tokenizer, blocks=blocks, signal_weight=signal_weight,
-                         weights=weights.reshape(n_features, -1), intercepts=intercepts, calibration=calibration,
-                         response="softmax" if is_nb[0] else "decision",
-                         class_prior=[class_prior[lab] for lab in LABELS] if isinstance(class_prior, dict) else class_prior)
-
-
-def _check_vectorizer(name: str, est) -> None:
-    problems = [f"{attr}={getattr(est, attr)!r}" for attr, ok in (
-        ("analyzer", est.analyzer in ("word", "char")),
-        ("preprocessor", est.preprocessor is None),
-        ("strip_accents", est.strip_accents is None),
-        ("stop_words", est.stop_words is None),
-        ("binary", not est.binary),
-        ("norm", est.norm in ("l2", None)),
-        ("tokenizer", est.analyzer != "word" or isinstance(est.tokenizer, JiebaTokenizer)),
-    ) if not ok]
-    if problems:
-        raise InputError(f"cannot compile feature block {name!r}: unsupported {', '.join(problems)}")
-
-
-def _check_union(union) -> None:
-    """Refuse a feature union whose output the compiled form would not reproduce.
-
-    A FeatureUnion multiplies each block by its ``transformer_weights`` entry and leaves out a ``'drop'``
-    block; the compiled form does neither, so it would compute other probabilities (or fail on a missing
-    attribute) instead of saying so.
-    """
-    blocks = getattr(union, "transformer_list", None)
-    if blocks is None:
-        raise InputError(f"cannot compile features {type(union).__name__}; expected a FeatureUnion of TF-IDF blocks "
-                         f"and 'signals'")
-    weights = getattr(union, "transformer_weights", None) or {}
-    scaled = {name: w for name, w in weights.items() if w != 1}
-    if scaled:
-        raise InputError(f"cannot compile a FeatureUnion with transformer_weights {scaled}: the compiled model does "
-                         f"not scale blocks; refit without transformer_weights (use signal_weight for the signals)")
-    for name, est in blocks:
-        if est is None or isinstance(est, str):
-            raise InputError(f"cannot compile feature block {name!r}: it is {est!r}, not a fitted transformer; "
-                             f"remove the block from the FeatureUnion and refit")
-
-
-# -- feature fingerprint ---------------------------------------------------------------------------------
-_RETRAIN = ("retrain it with `dunning-nlp train -o {directory} --name {name}` (with the --data/--extra files it "
-            "was trained on), or use a model saved by this version")
-_VERSION_PARTS = ("jieba", "opencc_version")
-
-
-def feature_fingerprint(normaliser: Mapping[str, Any], tokenizer: Mapping[str, Any]) -> dict[str, Any]:
-    """sha256 over everything outside a model file that decides which features a text gets.
-
-    ``normaliser`` and ``tokenizer`` are the model's options (``CompiledModel.normaliser`` and the
-    tokenizer's attributes).  Returns ``{"sha256": …, "parts": {…}}`` with one entry per part, so that a
-    mismatch can say what changed:
-
-    ``signals``
-        name, pattern and flags of every rule signal (:data:`dunning_nlp.text.signals.SIGNALS`) and the cues a
-        warning negates (:data:`~dunning_nlp.text.signals.WARNED_CUES`, :data:`~dunning_nlp.text.signals.WARNING`);
-    ``normaliser``
-        every pattern and table of :mod:`dunning_nlp.text.normalize` and the model's normaliser options;
-    ``userdict``
-        the bytes of the domain dictionary ``resources/userdict.txt``;
-    ``opencc``
-        the OpenCC configuration the normaliser converts with and the dictionaries it names;
-    ``tokenizer``
-        the tokenizer settings (the back-end *setting*: ``auto`` stays valid whichever back-end is
-        installed) and the token filter;
-    ``jieba``, ``opencc_version``
-        the library versions, as plain version strings.
-
-    The digest is the same in every process: sets and dicts are sorted (``tests/test_model_file_safety.py``
-    checks it under another ``PYTHONHASHSEED``).
-    """
-    parts = dict(_static_parts())
-    parts["normaliser"] = _digest({"rules": parts.pop("normaliser_rules"), "options": dict(normaliser)})
-    parts["tokenizer"] = _digest({"settings": dict(tokenizer), "filter": parts.pop("tokenizer_rules")})
-    parts = dict(sorted(parts.items()))
-    return {"sha256": _digest(parts), "parts": parts}
-
-
-def check_feature_fingerprint(config: Mapping[str, Any], source: Any) -> None:
-    """Refuse a compiled model whose features were defined otherwise than this installation defines them.
-
-    The one place where the fingerprint is checked (:meth:`CompiledModel.load` calls it).  Raises
-    :class:`~dunning_nlp.errors.ModelCompatibilityError` naming the parts that changed and how to retrain.
-    """
-    stored = config.get("feature_fingerprint")
-    retrain = _retrain_hint(source)
-    if not isinstance(stored, dict) or not isinstance(stored.get("sha256"), str):
-        raise ModelCompatibilityError(
-            f"{source}: the model records no feature fingerprint (it was saved by an older dunning_nlp), so this "
-            f"version cannot check that its signals, normaliser rules, dictionary and tokenizer are the ones its "
-            f"weights were trained on — {retrain}")
-    here = feature_fingerprint(config.get("normaliser", {}), config.get("tokenizer", {}))
-    if stored["sha256"] == here["sha256"]:
-        return
-    before = stored.get("parts") if isinstance(stored.get("parts"), dict) else {}
-    changed = [_describe_change(part, before.get(part), now) for part, now in here["parts"].items()
-               if before.get(part) != now] or ["the fingerprint"]
-    raise ModelCompatibilityError(
-        f"{source}: the model's features were defined differently when it was saved ({', '.join(changed)} "
-        f"changed since), so its weights do not fit the features this version computes — {retrain}")
-
-
-def _describe_change(part: str, before: Any, now: str) -> str:
-    if part in _VERSION_PARTS:
-        return f"{part.replace('_version', '')} {before or '?'} → {now}"
-    return part
-
-
-def _retrain_hint(source: Any) -> str:
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        return _RETRAIN.format(directory=path.parent, name=path.stem)
-    return _RETRAIN.format(directory="DIR", name="NAME")
-
-
-@lru_cache(maxsize=1)
-def _static_parts() -> tuple[tuple[str, str], ...]:
-    """The parts that do not depend on a model's options, computed once per process."""
-    from ..text import normalize, segment
-
-    return (
-        ("signals", _digest([[s.name, _canonical(s.pattern)] for s in SIGNALS]
-                            + [["warned", list(WARNED_CUES), _canonical(WARNING)]])),
-        ("normaliser_rules", _digest(_module_tables(normalize))),
-        ("tokenizer_rules", _digest(_canonical(segment._DROP_RE))),
-        ("userdict", hashlib.sha256((files("dunning_nlp") / "resources" / "userdict.txt").read_bytes()).hexdigest()),
-        ("opencc", _opencc_digest(normalize._t2s().conversion)),
-        ("jieba", _library_version("jieba", "jieba")),
-        ("opencc_version", _library_version("opencc-python-reimplemented", "opencc")),
-    )
-
-
-def _module_tables(module: ModuleType) -> dict[str, Any]:
-    """Every module-level pattern, string, number and table of ``module`` (not its functions), canonical.
-
-    Read from the module rather than listed by hand, so that a rule added to the normaliser is covered
-    without anyone remembering to add it here.
-    """
-    kinds = (re.Pattern, str, bytes, int, float, dict, list, tuple, set, frozenset, enum.Enum)
-    return {name: _canonical(value) for name, value in sorted(vars(module).items())
-            if not name.startswith("__") and (isinstance(value, kinds) or _is_dataclass_instance(value))}
-
-
-def _is_dataclass_instance(value: Any) -> bool:
-    return dataclasses.is_dataclass(value) and not isinstance(value, type)
-
-
-def _canonical(value: Any) -> Any:
-    """A JSON value that is the same for equal tables in every process (sets and dicts sorted)."""
-    if isinstance(value, re.Pattern):
-        pattern = value.pattern
-        return {"re": pattern if isinstance(pattern, str) else pattern.hex(), "flags": int(value.flags)}
-    if isinstance(value, enum.Enum):
-        return {"enum": type(value).__qualname__, "value": _canonical(value.value)}
-    if value is None or isinstance(value, (str, bool, int, float)):
-        return value
-    if isinstance(value, bytes):
-        return {"bytes": value.hex()}
-    if isinstance(value, dict):
-        items = [[_canonical(k), _canonical(v)] for k, v in value.items()]
-        return {"dict": sorted(items, key=lambda kv: _json(kv[0]))}
-    if isinstance(value, (set, frozenset)):
-        return {"set": sorted((_canonical(v) for v in value), key=_json)}
-    if isinstance(value, (list, tuple)):
-        return [_canonical(v) for v in value]
-    if _is_dataclass_instance(value):
-        return {"dataclass": type(value).__qualname__,
-                "fields": {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}}
-    if callable(value):  # a rule's replacement function: its name (its code is the package version's), not
-        # the module it lives in, so that moving a module does not invalidate every saved model
-        return {"callable": getattr(value, "__qualname__", type(value).__qualname__)}
-    text = repr(value)
-    return {"object": type(value).__qualname__ if " at 0x" in text else text}
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def _digest(value: Any) -> str:
-    return hashlib.sha256(_json(value).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _opencc_digest(conversion: str) -> str:
-    """sha256 of an OpenCC configuration and of every dictionary file it names, in order."""
-    h = hashlib.sha256()
-    try:
-        root = files("opencc")
-        config = (root / "config" / f"{conversion}.json").read_bytes()
-        h.update(config)
-        for name in _dictionary_files(json.loads(config)):
-            data = (root / "dictionary" / name).read_bytes()
-            h.update(f"\0{name}\0{len(data)}\0".encode())
-            h.update(data)
-    except (OSError, ValueError, ModuleNotFoundError) as exc:  # another OpenCC layout: its version still counts
-        h.update(f"unreadable:{conversion}:{type(exc).__name__}".encode())
-    return h.hexdigest()
-
-
-def _dictionary_files(config: Any) -> list[str]:
-    """The ``file`` entries of an OpenCC configuration, in order of appearance."""
-    if isinstance(config, dict):
-        found = [config["file"]] if isinstance(config.get("file"), str) else []
-        return found + [f for key, v in config.items() if key != "file" for f in _dictionary_files(v)]
-    if isinstance(config, list):
-        return [f for v in config for f in _dictionary_files(v)]
-    return []
-
-
-def _library_version(distribution: str, module: str) -> str:
-    """Installed version of a library, from its metadata (without importing it when possible)."""
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        import importlib
-
-        try:
-            return str(getattr(importlib.import_module(module), "__version__", "unknown"))
-        except ImportError:
-            return "missing"
+                   class_prior=config.get("class_prior"), gate_taught=config.get("gate_taught") or ())

@@ -12,24 +12,41 @@ the probability of ``reminder``, ``harassment`` and ``third_party`` moves to
 
 The rule is deliberately broad (a single 欠 or 借 opens the gate) so that it
 removes only messages that cannot be collection; the model decides the rest.
-One kind of collection names no debt on purpose: skip tracing, where a
-collector asks a stranger whether a number is a named person's or whether he
-can be reached.  The guide counts that as third-party contact, so the
-``locate_person`` signal opens the gate too.
+Real lenders avoid the word debt on purpose, so the ``debt`` signal also
+knows their words (应还, 待还, 扣款, 超过约定还款日 …), and collection-specific
+acts and consequences open the gate by themselves (``collection_act``:
+visits "to verify your finances", letters to the family, employer or 村委会,
+传票 / 立案 / 失信 / 限高, telling the contacts — the guide's "collection
+without the word debt").  Skip tracing, where a collector asks a stranger
+whether a number is a named person's, names no debt either; the guide counts
+it as third-party contact, so ``locate_person`` opens the gate too.  A
+generic threat with none of these ("you'll regret it") stays ``other``.
+
+**Labels a user teaches win.**  A rule cannot know every phrasing, so the gate
+also learns from labelled data: a training message with a collection label on
+which the rule would close is remembered (normalised) in the model, and a
+message that shares at least :data:`TAUGHT_SIMILARITY` of its character
+trigrams with one of them (Jaccard) is not gated (:class:`TaughtGate`).
+Training on a row ``dunning-nlp train --extra`` adds therefore changes what
+the model says about that row and its near variants, as a user expects.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from ..labels import LABELS
 
-__all__ = ["COLLECTION_LABELS", "GATE_SIGNALS", "apply_gate"]
+__all__ = ["COLLECTION_LABELS", "GATE_SIGNALS", "TAUGHT_SIMILARITY", "TaughtGate", "apply_gate", "taught_texts"]
 
 #: Labels that need debt context.
 COLLECTION_LABELS: tuple[str, ...] = ("reminder", "harassment", "third_party")
 #: The rule signals that open the gate: a debt named, or a named person being traced through a stranger.
-GATE_SIGNALS: tuple[str, ...] = ("debt", "locate_person")
+GATE_SIGNALS: tuple[str, ...] = ("debt", "collection_act", "locate_person")
+#: Share of character trigrams (Jaccard) a message must share with a taught message to pass the gate.
+TAUGHT_SIMILARITY = 0.5
 _GATED = [LABELS.index(lab) for lab in COLLECTION_LABELS]
 _OTHER = LABELS.index("other")
 
@@ -44,6 +61,54 @@ def apply_gate(proba: np.ndarray, has_debt: np.ndarray) -> np.ndarray:
     if not closed.any():
         return proba
     out = proba.copy()
-    out[closed, _OTHER] += out[np.ix_(closed, _GATED)].sum(axis=1)
-    out[np.ix_(closed, _GATED)] = 0.0
+    # numpy's stubs type ix_ for arguments of one kind only (here a bool mask and a list of indices)
+    rows_gated = np.ix_(closed, _GATED)  # type: ignore[arg-type]
+    out[closed, _OTHER] += out[rows_gated].sum(axis=1)
+    out[rows_gated] = 0.0
     return out
+
+
+def taught_texts(normalised: Sequence[str], labels: Sequence[str], has_context: Sequence[bool]) -> tuple[str, ...]:
+    """The normalised texts of collection-labelled records on which the rule closes (sorted, distinct).
+
+    >>> taught_texts(["a", "b", "c"], ["harassment", "other", "reminder"], [False, False, True])
+    ('a',)
+    """
+    return tuple(sorted({t for t, lab, ctx in zip(normalised, labels, has_context)
+                         if lab in COLLECTION_LABELS and not ctx and t}))
+
+
+def _trigrams(text: str) -> frozenset[str]:
+    text = "".join(text.split())
+    return frozenset(text[i:i + 3] for i in range(max(1, len(text) - 2)))
+
+
+class TaughtGate:
+    """Which gated messages the labelled data says are collection anyway (see the module docstring).
+
+    >>> gate = TaughtGate(["有种你就一直别接,我们今天就去你老家"])
+    >>> gate.opens("有种你就一直别接,我们明天就去你老家"), gate.opens("今天天气很好")
+    (True, False)
+    """
+
+    def __init__(self, texts: Iterable[str] = ()):
+        self._grams = [_trigrams(t) for t in texts]
+        self._index: dict[str, list[int]] = {}
+        for i, grams in enumerate(self._grams):
+            for g in grams:
+                self._index.setdefault(g, []).append(i)
+
+    def __bool__(self) -> bool:
+        return bool(self._grams)
+
+    def opens(self, normalised: str) -> bool:
+        """True when ``normalised`` is close enough to a taught message."""
+        if not self._grams:
+            return False
+        grams = _trigrams(normalised)
+        shared: dict[int, int] = {}
+        for g in grams:
+            for i in self._index.get(g, ()):
+                shared[i] = shared.get(i, 0) + 1
+        return any(n / (len(grams) + len(self._grams[i]) - n) >= TAUGHT_SIMILARITY for i, n in shared.items())
+

@@ -17,7 +17,7 @@ otherwise (``load(prior=...)``, ``--prior``).
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Sequence, Union
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -34,7 +34,7 @@ DEFAULT_PRIOR: dict[str, float] = {"reminder": 0.06, "harassment": 0.06, "third_
 
 #: What ``prior=`` accepts: ``None`` (the default), ``"train"`` (no correction), a share of ``other``
 #: (the rest spread like :data:`DEFAULT_PRIOR`), or a probability for every label.
-PriorSpec = Union[None, str, float, Mapping[str, float]]
+PriorSpec = None | str | float | Mapping[str, float]
 
 
 def resolve_prior(spec: PriorSpec) -> np.ndarray | None:
@@ -77,7 +77,8 @@ def _by_label(spec: Mapping[str, float]) -> np.ndarray:
     return vec / vec.sum()
 
 
-def shift_prior(proba: np.ndarray, train_prior: Sequence[float], target_prior: Sequence[float] | None) -> np.ndarray:
+def shift_prior(proba: np.ndarray, train_prior: Sequence[float] | np.ndarray,
+                target_prior: Sequence[float] | np.ndarray | None) -> np.ndarray:
     """Re-weight calibrated posteriors from ``train_prior`` to ``target_prior`` (rows sum to 1).
 
     >>> shift_prior(np.array([[0.5, 0.5]]), [0.5, 0.5], [0.2, 0.8]).round(2).tolist()

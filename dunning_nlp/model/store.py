@@ -15,11 +15,18 @@ A saved model ``NAME`` is three files:
     Python versions, the label set, the feature fingerprint, the hash of the
     training data and the evaluation metrics.
 
+Training never replaces a saved model without being told to: :func:`save_model`
+(and ``dunning-nlp train`` before it trains) refuses a directory that already
+holds ``NAME.npz``, ``NAME.joblib`` or ``NAME.json`` unless ``overwrite=True``
+(``--force``); by default training writes a new directory
+(:func:`new_model_directory`), so the model shipped in ``models/`` (which an
+editable install loads) is never replaced by accident.
+
 Both loaders check the manifest first and refuse, with a message that says
 how to retrain, a file whose hash, labels or library versions do not match.
 The compiled loader also refuses a model whose feature fingerprint (signals,
 normaliser rules, dictionary, OpenCC tables, tokenizer and versions; see
-:func:`dunning_nlp.model.compiled.feature_fingerprint`) differs from this
+:func:`dunning_nlp.model.fingerprint.feature_fingerprint`) differs from this
 installation's.  :func:`recompile_model` rewrites the ``.npz`` of a model
 saved before fingerprints existed, from its trusted ``.joblib``.
 """
@@ -28,21 +35,57 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from importlib.resources import as_file, files
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .._files import atomic_writer
 from .._version import __version__
-from ..errors import ModelCompatibilityError, ModelIntegrityError, ModelNotFoundError
+from ..errors import InputError, ModelCompatibilityError, ModelIntegrityError, ModelNotFoundError
 from ..labels import LABELS
 
 __all__ = ["save_model", "load_model", "load_compiled", "recompile_model", "read_manifest", "sha256_file",
-           "runtime_versions", "DEFAULT_MODEL_NAME"]
+           "runtime_versions", "DEFAULT_MODEL_NAME", "MODEL_SUFFIXES", "check_model_target", "new_model_directory"]
 
 DEFAULT_MODEL_NAME = "default"
-_RETRAIN = "retrain it with `dunning-nlp train -o models/` (or notebooks/02_train.ipynb)"
+_RETRAIN = ("retrain it with `dunning-nlp train` (which writes a new directory under models/; add -o DIR --force "
+            "to replace a model) or notebooks/02_train.ipynb")
+#: The files of one saved model ``NAME``.
+MODEL_SUFFIXES = (".npz", ".joblib", ".json")
+
+
+def new_model_directory(parent: str | os.PathLike = "models") -> Path:
+    """A directory that does not exist yet for a newly trained model: ``models/trained-<UTC time>``.
+
+    Training writes there by default, so a model is never replaced by accident (the bundled
+    ``models/default.*`` included, which an editable install loads).
+    """
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    candidate = Path(parent) / f"trained-{stamp}"
+    n = 2
+    while candidate.exists():
+        candidate = Path(parent) / f"trained-{stamp}-{n}"
+        n += 1
+    return candidate
+
+
+def check_model_target(directory: str | os.PathLike, name: str = DEFAULT_MODEL_NAME, overwrite: bool = False) -> None:
+    """Refuse (:class:`~dunning_nlp.errors.InputError`) to save model ``name`` over one already in ``directory``.
+
+    With ``overwrite`` (``--force``) an existing model is replaced.
+    """
+    if overwrite:
+        return
+    existing = [Path(directory) / f"{name}{suffix}" for suffix in MODEL_SUFFIXES
+                if (Path(directory) / f"{name}{suffix}").exists()]
+    if existing:
+        raise InputError(f"{existing[0]} exists: training never replaces a saved model unless told to; choose "
+                         f"another output directory (-o) or name (--name), or replace it with --force "
+                         f"(overwrite=True in Python)")
 
 
 def sha256_file(path: Path) -> str:
@@ -72,14 +115,22 @@ def _major_minor(version: str) -> tuple[str, ...]:
 
 
 def save_model(pipeline: Any, directory: Path | str, name: str = DEFAULT_MODEL_NAME,
-               extra: Mapping[str, Any] | None = None) -> Path:
-    """Write ``NAME.npz``, ``NAME.joblib`` and ``NAME.json`` into ``directory``; return the joblib path."""
+               extra: Mapping[str, Any] | None = None, *, overwrite: bool = False) -> Path:
+    """Write ``NAME.npz``, ``NAME.joblib`` and ``NAME.json`` into ``directory``; return the joblib path.
+
+    Refuses to replace a model already saved there as ``NAME`` unless ``overwrite`` (:func:`check_model_target`).
+    """
+    check_model_target(directory, name, overwrite)
     import joblib
 
-    from .compiled import compile_pipeline
+    from .compile import compile_pipeline
 
     # Before writing anything: refuses what it cannot reproduce.
-    compiled = compile_pipeline(pipeline, class_prior=dict(extra or {}).get("class_prior"))
+    extra = dict(extra or {})
+    # The taught gate's texts go into the compiled model only; the manifest says how many there are.
+    taught = tuple(extra.pop("gate_taught", ()) or ())
+    extra["gate_taught_count"] = len(taught)
+    compiled = compile_pipeline(pipeline, class_prior=extra.get("class_prior"), gate_taught=taught)
     directory = Path(directory)
     model_path = directory / f"{name}.joblib"
     compiled_path = directory / f"{name}.npz"
@@ -101,7 +152,7 @@ def save_model(pipeline: Any, directory: Path | str, name: str = DEFAULT_MODEL_N
 
 def _compiled_entries(compiled: Any, compiled_path: Path) -> dict[str, str]:
     """Manifest entries for a written ``.npz``: its name, sha256 and feature fingerprint (for readers)."""
-    from .compiled import feature_fingerprint
+    from .fingerprint import feature_fingerprint
 
     fingerprint = feature_fingerprint(compiled.normaliser, vars(compiled.tokenizer))["sha256"]
     return {"compiled_file": compiled_path.name, "compiled_sha256": sha256_file(compiled_path),
@@ -122,10 +173,12 @@ def recompile_model(path: Path | str) -> Path:
     instead.  This unpickles the ``.joblib`` (after checking its sha256), which runs code from the file:
     only for a model you trained yourself or trust.  Returns the ``.npz`` path.
     """
-    from .compiled import compile_pipeline
+    from .compile import compile_pipeline
 
     pipeline, manifest = load_model(path)
     model_path, manifest_path = _resolve(Path(path))
+    # (A model saved with taught gate texts keeps them only in its .npz: recompiling is for models older than
+    # that, whose .npz cannot be read by this version.)
     compiled = compile_pipeline(pipeline, class_prior=manifest.get("class_prior"))
     compiled_path = model_path.with_suffix(".npz")
     with atomic_writer(compiled_path, binary=True) as fh:

@@ -31,17 +31,17 @@ characters, as in ``batch``.  Needs ``pip install dunning-nlp[spark]``.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import json
 import os
 import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from ..batch import COLUMNS, classify_messages
 from ..errors import InputError, ModelNotFoundError
 from ..io import Message
+from ..redact import redact
 
 __all__ = ["PREDICTION_COLUMNS", "classify_dataframe", "prediction_fields", "classify_texts", "loads_in_this_process"]
 
@@ -127,10 +127,20 @@ def classify_texts(classifier, messages: list[Message], redacted: bool = False) 
     The whole list goes through :func:`~dunning_nlp.batch.classify_messages` at
     once (one chunk); should that raise, each message is classified on its own
     and the one that raises gets an error row, so a bad value costs one row and
-    never the Spark task.
+    never the Spark task.  With ``redacted`` the ``error`` column is masked too
+    (it may quote a record).
     """
+    rows = _classified(classifier, messages, redacted)
+    if redacted:
+        for row in rows:
+            row["error"] = redact(row["error"])
+    return rows
+
+
+def _classified(classifier, messages: list[Message], redacted: bool) -> list[dict]:
     try:
-        return [row.cells(redacted) for row in classify_messages(messages, classifier, chunk_size=max(1, len(messages)))]
+        return [row.cells(redacted)
+                for row in classify_messages(messages, classifier, chunk_size=max(1, len(messages)))]
     except Exception:  # one bad text must not fail the batch: find it
         rows = []
         for m in messages:

@@ -19,9 +19,9 @@ from jieba, so a jieba that changes them changes both alike.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from math import log
-from typing import Iterator
 
 __all__ = ["cut", "cut_run"]
 

@@ -23,8 +23,11 @@ the empty string, a construct not handled here) the original pattern is used.
 from __future__ import annotations
 
 import re
+
 try:  # the parser re compiles with (Python 3.11+); private, so a Python without it keeps the plain patterns
-    from re import _constants as sre, _parser
+    # re._constants / re._parser are private modules typeshed does not describe
+    from re import _constants as sre  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - depends on the Python version
     sre = _parser = None
 

@@ -23,8 +23,8 @@ n-grams never run over placeholder names (``card`` in ``⟪CARD⟫``).
 The function is pure, idempotent (``f(f(x)) == f(x)``) and never raises on
 a ``str``.  :class:`dunning_nlp.train.steps.TextNormalizer` wraps it as a
 stateless scikit-learn transformer; this module itself does not import
-scikit-learn, so that loading the default model stays fast.  The original text is never changed in place: callers keep it
-for display and evidence.
+scikit-learn, so that loading the default model stays fast.  The original
+text is never changed in place: callers keep it for display and evidence.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 from .._cache import bounded_cache
@@ -63,6 +64,7 @@ PLACEHOLDERS: dict[str, str] = {
     "TIME": "⟪TIME⟫",
     "CODE": "⟪CODE⟫",
     "NUM": "⟪NUM⟫",
+    "SLOT": "⟪SLOT⟫",  # a template slot left unfilled: ${name}, {0}, {$money}, %s, %1, #amount#, var1
 }
 #: One private-use character per placeholder (``compact=True``), in :data:`PLACEHOLDERS` order.
 COMPACT: dict[str, str] = {token: chr(0xE010 + i) for i, token in enumerate(PLACEHOLDERS.values())}
@@ -133,7 +135,8 @@ _CARD_RE = re.compile(
     r"(?<![0-9])\d{4,6}(?:[ \-._~]{1,3}\d{3,7}){2,4}(?![0-9])|(?<![0-9])\d{16,19}(?![0-9])"
 )
 _HOTLINE_RE = re.compile(
-    r"(?<![0-9])(?:95\d{3,4}(?:-\d)?|(?:400|800)[- ]?\d{3}[- ]?\d{4}|0800[- ]?\d{3}[- ]?\d{3}|1010\d{4}|1[02]3[0-9]{2}|1[12]0|96110|12381|12378|12315|12321|12345)(?![0-9])"
+    r"(?<![0-9])(?:95\d{3,4}(?:-\d)?|(?:400|800)[- ]?\d{3}[- ]?\d{4}|0800[- ]?\d{3}[- ]?\d{3}|1010\d{4}"
+    r"|1[02]3[0-9]{2}|1[12]0|96110|12381|12378|12315|12321|12345)(?![0-9])"
 )
 _PHONE_RE = re.compile(
     r"(?<![0-9])(?:(?:\+|00)?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}[- ]?\d{4}|\*{4}\d{4}|\d{4}\*{4}|x{4}\d{4})(?![0-9])"
@@ -144,8 +147,11 @@ _PHONE_RE = re.compile(
     r"|(?<![0-9])0(?:10|2\d|[3-9]\d{2})\d{7,8}(?![0-9])",
     re.IGNORECASE,
 )
-_CODE_RE = re.compile(r"((?:验证码|校验码|动态码|动态密码|确认码|授权码|code)\D{0,8}?)(\d{4,8})(?![0-9])", re.IGNORECASE)
-_CODE_AFTER_RE = re.compile(r"(?<![0-9])(\d{4,8})((?:\s*[(（]?\s*)?(?:为|是)?(?:您的)?(?:本次)?(?:验证码|校验码|动态码))")
+_CODE_RE = re.compile(r"((?:验证码|校验码|动态码|动态密码|确认码|授权码|code)\D{0,8}?)(\d{4,8})(?![0-9])",
+                      re.IGNORECASE)
+_CODE_AFTER_RE = re.compile(
+    r"(?<![0-9])(\d{4,8})((?:\s*[(（]?\s*)?(?:为|是)?(?:您的)?(?:本次)?(?:验证码|校验码|动态码))"
+)
 _AMOUNT_RE = re.compile(
     r"(?:[¥￥$]|rmb|RMB|人民币|hk\$|HK\$|nt\$|NT\$)\s?\d+(?:,\d{3})*(?:\.\d+)?(?:\s?(?:万元|万|元|块))?"
     r"|\d+(?:,\d{3})*(?:\.\d+)?\s?(?:万元|万|元|块钱|块|rmb|RMB|港元|港币|新台币|台币)"
@@ -153,13 +159,27 @@ _AMOUNT_RE = re.compile(
 _DATE_RE = re.compile(
     r"(?<![0-9])(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}[日号]?|\d{1,2}月\d{1,2}[日号]|\d{4}年\d{1,2}月|\d{1,2}/\d{1,2}(?![0-9/]))"
 )
-_TIME_RE = re.compile(r"(?<![0-9])(?:[01]?\d|2[0-3])[:：][0-5]\d(?:[:：][0-5]\d)?(?![0-9])|(?<![0-9])(?:[01]?\d|2[0-3])点(?:\d{1,2}分|半)?")
+_TIME_RE = re.compile(
+    r"(?<![0-9])(?:[01]?\d|2[0-3])[:：][0-5]\d(?:[:：][0-5]\d)?(?![0-9])"
+    r"|(?<![0-9])(?:[01]?\d|2[0-3])点(?:\d{1,2}分|半)?"
+)
 _NUM_RE = re.compile(r"\d+(?:\.\d+)?")
 _DIGIT_RE = re.compile(r"\d")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
+# Template slots as SMS platforms and lenders' code write them, so that a compliance team can check its template
+# library before sending: ${name} {$money} {0} {{name}} {姓名} #amount# $name$ $name %s %d %1$s %1 var1.
+# ``XX`` needs no rule: it is read as masked digits (a number) like every run of x.  ``#…#`` takes ASCII names
+# only, so that a microblog #话题# stays text; ``%`` after a digit (50%) is a percentage.
+_SLOT_START_RE = re.compile(r"[{$#%]|var")
+_SLOT_RE = re.compile(r"\$\{[^{}\s]{1,40}\}|\{\{\s?[A-Za-z_][\w.]{0,39}\s?\}\}|\{\$?[A-Za-z_][\w.]{0,39}\}|\{\d{1,2}\}|"
+                      r"\{[\u4e00-\u9fff]{1,8}\}|#[A-Za-z_][A-Za-z0-9_.]{0,39}#|\$[A-Za-z_]\w{0,39}\$?|"
+                      r"(?<![A-Za-z0-9%])%(?:\d\$)?[sd](?![A-Za-z])|(?<![A-Za-z0-9%])%\d(?![0-9])|"
+                      r"(?<![A-Za-z])var\d{1,2}(?![A-Za-z0-9])")
 
 # Top-level domains that SMS scams favour and that Chinese banks, lenders and shops do not use.
-_SUSPICIOUS_TLDS = frozenset("top xyz cc vip icu site club tk shop online fun wang ren ink pro link la gl im so".split())
+_SUSPICIOUS_TLDS = frozenset(
+    "top xyz cc vip icu site club tk shop online fun wang ren ink pro link la gl im so".split()
+)
 _HOST_RE = re.compile(r"^(?:[a-z]+://)?([^/?#:]+)", re.IGNORECASE)
 
 
@@ -201,8 +221,8 @@ def _unmask(text: str) -> str:
 
 
 def _url_token(match: re.Match[str]) -> str:
-    host = _HOST_RE.match(match.group(0))
-    host = host.group(1).lower() if host else ""
+    found = _HOST_RE.match(match.group(0))
+    host = found.group(1).lower() if found else ""
     labels = host.split(".")
     suspicious = (labels[-1] in _SUSPICIOUS_TLDS or host.replace(".", "").isdigit()
                   or any("-" in part for part in labels[:-1]))
@@ -215,7 +235,7 @@ PERSONAL_NUMBERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("id", _ID_RE), ("masked", _MASKED_RE), ("account", _FIELD_CARD_RE), ("card", _CARD_RE), ("phone", _PHONE_RE),
 )
 
-_ENTITY_RULES: tuple[tuple[re.Pattern[str], object], ...] = (
+_ENTITY_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (_URL_RE, _url_token),
     (_ID_RE, PLACEHOLDERS["IDNO"]),
     (_MASKED_RE, _masked_token),
@@ -355,6 +375,8 @@ def _normalize_once(text: str, traditional: bool, deobfuscate: bool, placeholder
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE_RE.sub("", text)
     text = _CONTROL_RE.sub(" ", text)
+    if placeholders and _SLOT_START_RE.search(text):  # before anything can split a slot's name
+        text = _SLOT_RE.sub(PLACEHOLDERS["SLOT"], text)
     if traditional:
         text = _to_simplified(text)
         # The phrase converter may emit forms that NFKC changes again.

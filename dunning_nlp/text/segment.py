@@ -26,8 +26,8 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-from . import _dag, _jieba_cache
 from .._cache import bounded_cache
+from . import _dag, _jieba_cache
 from .normalize import PLACEHOLDER_RE
 
 __all__ = ["JiebaTokenizer", "tokenize", "userdict_terms", "cache_dir", "resolve_backend", "BACKENDS"]

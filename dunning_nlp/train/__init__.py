@@ -4,3 +4,25 @@ Needs the ``[train]`` extra (scikit-learn, joblib).  :mod:`~dunning_nlp.train.tr
 ``dunning-nlp train`` / ``evaluate`` and the notebooks call; :mod:`~dunning_nlp.train.real_eval` measures a
 model on folders of real labelled SMS.
 """
+
+from __future__ import annotations
+
+import importlib.util
+
+from ..errors import InputError
+
+__all__ = ["TRAIN_EXTRA", "require_train_extra"]
+
+#: The libraries training needs beyond prediction's, installed by ``pip install 'dunning-nlp[train]'``.
+TRAIN_EXTRA: tuple[tuple[str, str], ...] = (("sklearn", "scikit-learn"), ("joblib", "joblib"), ("scipy", "scipy"))
+
+
+def require_train_extra() -> None:
+    """Raise a one-line :class:`~dunning_nlp.errors.InputError` naming the extra when a training library is missing.
+
+    Prediction, ``batch`` and ``report`` need none of them, so a plain install does not bring them.
+    """
+    missing = [dist for module, dist in TRAIN_EXTRA if importlib.util.find_spec(module) is None]
+    if missing:
+        raise InputError(f"training and corpus evaluation need {', '.join(missing)}: "
+                         f"pip install 'dunning-nlp[train]'")

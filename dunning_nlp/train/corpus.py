@@ -17,9 +17,9 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from ..errors import DataError, InputFileError
 from ..labels import LABELS
@@ -142,7 +142,7 @@ def read_records(paths: Path | str | Sequence[Path | str] | None = None) -> list
         if not path.is_file():
             raise InputFileError(f"{path}: labelled file not found")
         for where, row, error in _rows(path):
-            if error:
+            if error or row is None:  # _rows gives no row exactly when it gives an error
                 problems.append(error)
                 continue
             record = _validate(row, where, problems)

@@ -21,14 +21,15 @@ from __future__ import annotations
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 
-from .steps import SignalFeaturizer
 from ..text.segment import JiebaTokenizer
+from .steps import SignalFeaturizer
 
 __all__ = ["build_features", "feature_block"]
 
 
 def build_features(*, word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int, int] = (1, 3),
-                   min_df: int = 2, signal_weight: float = 1.0, tokenizer: JiebaTokenizer | None = None) -> FeatureUnion:
+                   min_df: int = 2, signal_weight: float = 1.0,
+                   tokenizer: JiebaTokenizer | None = None) -> FeatureUnion:
     """Return the unfitted feature union used by every model family.
 
     Parameters

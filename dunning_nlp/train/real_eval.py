@@ -12,7 +12,10 @@ experiences the model:
 * on collection messages: recall of the exact label and of "any collection
   label";
 * the same figures counting only labels whose score reaches 0.8 and 0.9
-  (:data:`BARS`), for users who raise the bar.
+  (:data:`BARS`), for users who raise the bar;
+* for a file that holds collection labels (``reminder``, ``harassment``,
+  ``third_party``): precision, recall and F1 per label and macro-F1 over the
+  labels present, since there a false label costs as much as a missed one.
 
 Every figure is given per file and per ``corpus_label`` within a file, so
 that one kind of message cannot hide behind another.
@@ -23,13 +26,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..errors import DataError, InputFileError
-from ..model.gate import COLLECTION_LABELS
 from ..labels import LABELS
+from ..model.gate import COLLECTION_LABELS
 
-__all__ = ["BARS", "read_real", "evaluate_real", "format_real"]
+__all__ = ["BARS", "read_real", "evaluate_real", "format_real", "per_label_scores"]
 
 
 
@@ -43,7 +46,7 @@ def read_real(path: Path) -> list[dict[str, str]]:
             try:
                 row = json.loads(line)
             except ValueError as exc:
-                raise DataError(f"{path}:{line_no}: not JSON ({exc.msg})") from None
+                raise DataError(f"{path}:{line_no}: not JSON ({cast(json.JSONDecodeError, exc).msg})") from None
             if not isinstance(row, dict) or not isinstance(row.get("text"), str) or row.get("label") not in LABELS:
                 raise DataError(f"{path}:{line_no}: needs a string 'text' and a 'label' in {', '.join(LABELS)}")
             rows.append({"text": row["text"], "label": row["label"], "group": str(row.get("corpus_label") or "")})
@@ -75,6 +78,27 @@ def _measure(gold: str, predicted: list[tuple[str, float]]) -> dict[str, Any]:
     return out
 
 
+def per_label_scores(gold: list[str], predicted: list[str]) -> dict[str, Any]:
+    """Precision, recall, F1 and support per label present in ``gold``, and their macro-F1.
+
+    >>> r = per_label_scores(["reminder", "other", "other"], ["reminder", "reminder", "other"])
+    >>> r["labels"]["reminder"]["precision"], r["labels"]["other"]["recall"], round(r["macro_f1"], 3)
+    (0.5, 0.5, 0.667)
+    """
+    labels = [lab for lab in LABELS if lab in set(gold)]
+    out: dict[str, Any] = {"labels": {}}
+    for lab in labels:
+        tp = sum(1 for g, p in zip(gold, predicted) if g == lab and p == lab)
+        given = sum(1 for p in predicted if p == lab)
+        support = sum(1 for g in gold if g == lab)
+        precision = tp / given if given else 0.0
+        recall = tp / support if support else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out["labels"][lab] = {"precision": precision, "recall": recall, "f1": f1, "support": support}
+    out["macro_f1"] = sum(v["f1"] for v in out["labels"].values()) / len(labels) if labels else 0.0
+    return out
+
+
 def evaluate_real(classifier, directory: str | Path) -> dict[str, Any]:
     """Score ``classifier`` on every ``*.jsonl`` file in ``directory``.
 
@@ -98,7 +122,11 @@ def evaluate_real(classifier, directory: str | Path) -> dict[str, Any]:
         # A group equal to the whole file adds nothing: keep per-group rows only when a file has several.
         groups = {gold: {g for (lab, g) in tallies if lab == gold and g} for gold, _ in tallies}
         measured = [m for m in measured if not m["group"] or len(groups[m["gold"]]) > 1]
-        report.append({"file": path.name, "n": len(rows), "rows": measured})
+        entry: dict[str, Any] = {"file": path.name, "n": len(rows), "rows": measured}
+        gold = [r["label"] for r in rows]
+        if set(gold) & set(COLLECTION_LABELS):
+            entry["per_label"] = per_label_scores(gold, [label for label, _ in preds])
+        report.append(entry)
     return {"directory": str(directory), "files": report}
 
 
@@ -114,4 +142,11 @@ def format_real(result: dict[str, Any]) -> str:
             lines.append(f"  {entry['file']:<16}{row['gold']:<12}{group[:27]:<28}{row['n']:>7}  "
                          f"{row['measure']:<14}{row['value']:>7.3f}"
                          + "".join(f"{row['at_bar'][bar]:>7.3f}" for bar in BARS) + f"  {given}")
+    for entry in result["files"]:
+        if "per_label" not in entry:
+            continue
+        scores = entry["per_label"]
+        lines.append(f"  {entry['file']}: per label (precision / recall / F1, n), macro-F1 {scores['macro_f1']:.3f}")
+        for lab, v in scores["labels"].items():
+            lines.append(f"    {lab:<12}{v['precision']:>7.3f}{v['recall']:>7.3f}{v['f1']:>7.3f}{v['support']:>7}")
     return "\n".join(lines)

@@ -10,7 +10,7 @@ about a second: prediction with a saved model
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 import scipy.sparse as sp
@@ -62,7 +62,7 @@ class TextNormalizer(StringTransformerTags, TransformerMixin, BaseEstimator):
         self.placeholders = placeholders
         self.compact = compact
 
-    def fit(self, X: Iterable[str], y=None) -> "TextNormalizer":
+    def fit(self, X: Iterable[str], y=None) -> TextNormalizer:
         """Check the options; nothing is learned."""
         for name in _OPTIONS:
             if not isinstance(getattr(self, name), (bool, np.bool_)):
@@ -90,7 +90,7 @@ class SignalFeaturizer(StringTransformerTags, TransformerMixin, BaseEstimator):
     def __init__(self, weight: float = 1.0):
         self.weight = weight
 
-    def fit(self, X: Iterable[str], y=None) -> "SignalFeaturizer":
+    def fit(self, X: Iterable[str], y=None) -> SignalFeaturizer:
         """Validate ``weight``; nothing is learned."""
         if not isinstance(self.weight, (int, float)) or self.weight <= 0:
             raise ValueError(f"SignalFeaturizer.weight must be a positive number, got {self.weight!r}")

@@ -18,32 +18,41 @@ Everything takes a ``seed``; the same data and seed give the same model.
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression, SGDClassifier
-from sklearn.metrics import (accuracy_score, brier_score_loss, confusion_matrix, f1_score, log_loss,
-                             precision_recall_fscore_support)
+from sklearn.metrics import (
+    accuracy_score,
+    brier_score_loss,
+    confusion_matrix,
+    f1_score,
+    log_loss,
+    precision_recall_fscore_support,
+)
 from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
 from .._version import __version__
-from .corpus import Record, corpus_hash
 from ..errors import InputError
-from .features import build_features
-from ..model.gate import COLLECTION_LABELS, GATE_SIGNALS
 from ..labels import LABELS
 from ..model.classifier import Classifier
-from .steps import TextNormalizer
-from .perturb import perturb_text
+from ..model.gate import COLLECTION_LABELS, GATE_SIGNALS, taught_texts
 from ..text.segment import resolve_backend
+from .corpus import Record, corpus_hash
+from .features import build_features
+from .perturb import perturb_text
+from .steps import TextNormalizer
 
 __all__ = [
     "FAMILIES",
@@ -160,9 +169,23 @@ def train(records: Sequence[Record], *, family: str | None = None, families: Ite
     counts = Counter(r.label for r in records)
     class_prior = {lab: counts[lab] / len(records) for lab in LABELS}
     extra = {"family": family, "seed": seed, "n_train": len(records), "training_data_sha256": corpus_hash(records),
-             "class_prior": class_prior,
+             "class_prior": class_prior, "gate_taught": _gate_taught(pipeline, records),
              "cv_comparison": comparison, "trained_with": f"dunning_nlp {__version__}", "tokenizer": resolve_backend()}
     return TrainResult(Classifier(pipeline, extra), family, comparison, extra)
+
+
+def _gate_taught(pipeline: Pipeline, records: Sequence[Record]) -> tuple[str, ...]:
+    """What the labelled data teaches the debt-context gate (:func:`dunning_nlp.model.gate.taught_texts`)."""
+    from ..model.compile import compile_pipeline
+    from ..text.signals import SIGNALS
+
+    compiled = compile_pipeline(pipeline)
+    texts = compiled.normalise([r.text for r in records])
+    rows = compiled.transform(texts)
+    columns = [compiled.signal_offset + [s.name for s in SIGNALS].index(name) for name in GATE_SIGNALS]
+    has_context = np.zeros(len(texts), dtype=bool)
+    has_context[rows.row_ids()[np.isin(rows.indices, columns)]] = True
+    return taught_texts(texts, [r.label for r in records], has_context.tolist())
 
 
 def _ece(proba: np.ndarray, y_idx: np.ndarray, bins: int = 10) -> float:
@@ -209,9 +232,10 @@ def evaluate(classifier: Classifier, records: Sequence[Record], *, perturbed: bo
     """
     texts = [r.text for r in records]
     labels = [r.label for r in records]
-    proba = classifier.predict_proba(texts)
+    preds = classifier.predict(texts, evidence=False)  # once: probabilities and the signals the gate read
+    proba = np.array([[p.scores[lab] for lab in LABELS] for p in preds]).reshape(len(preds), len(LABELS))
     result = {"clean": _scores(labels, proba)}
-    gated = _gated_by_rule(classifier, records)
+    gated = _gated_by_rule(records, preds)
     if gated.any():
         keep = ~gated
         result["gated"] = {"n": int(gated.sum()),
@@ -224,14 +248,14 @@ def evaluate(classifier: Classifier, records: Sequence[Record], *, perturbed: bo
     return result
 
 
-def _gated_by_rule(classifier: Classifier, records: Sequence[Record]) -> np.ndarray:
+def _gated_by_rule(records: Sequence[Record], preds: Sequence[Any]) -> np.ndarray:
     """Which records carry a collection label but no debt context, so the gate calls them ``other`` by design.
 
     Labels written before the gate existed (a threat that names no debt) disagree with it on purpose;
     :func:`evaluate` reports them apart so that a user can tell the rule's cost from the model's errors.
     """
-    preds = classifier.predict([r.text for r in records], evidence=False)
-    return np.array([r.label in COLLECTION_LABELS and not set(p.signals) & set(GATE_SIGNALS)
+    return np.array([r.label in COLLECTION_LABELS and p.scores[r.label] == 0.0
+                     and not set(p.signals) & set(GATE_SIGNALS)
                      for r, p in zip(records, preds)], dtype=bool)
 
 
@@ -265,8 +289,8 @@ def misclassified(classifier: Classifier, records: Sequence[Record]) -> list[dic
 
 
 def run_training(data: Sequence[str] | None = None, extra: Sequence[str] = (), *, family: str | None = None,
-                 seed: int = 0, n_splits: int = 5, out_dir: str | None = "models", name: str = "default",
-                 limit_per_label: int | None = None) -> dict[str, Any]:
+                 seed: int = 0, n_splits: int = 5, out_dir: str | os.PathLike | None = None, name: str = "default",
+                 limit_per_label: int | None = None, force: bool = False, save: bool = True) -> dict[str, Any]:
     """Train on the corpus (plus ``extra`` user files), evaluate on held-out groups, save.
 
     This is what ``dunning-nlp train`` and ``notebooks/02_train.ipynb`` run,
@@ -274,37 +298,58 @@ def run_training(data: Sequence[str] | None = None, extra: Sequence[str] = (), *
     without a ``split`` field are training data.  ``limit_per_label`` keeps
     only the first groups of each label (a quick run for CI).  Returns the
     report written into the manifest, plus ``classifier`` and ``model_path``.
-    """
-    from .corpus import read_records
-    from ..model.store import save_model
 
+    The model is saved (unless ``save=False``) into ``out_dir``, by default a
+    new directory (:func:`dunning_nlp.model.store.new_model_directory`); a
+    model already saved there under ``name`` is never replaced unless
+    ``force`` — checked before training, so a refusal costs nothing.  The
+    manifest records each ``extra`` file with its sha256 and the number of
+    rows it added (``extra_data``).
+    """
+    from ..model.store import check_model_target, new_model_directory, save_model, sha256_file
+    from .corpus import read_records
+
+    target = Path(out_dir) if out_dir is not None else new_model_directory()
+    if save:
+        check_model_target(target, name, force)  # before minutes of training, not after
     records = read_records(list(data) if data else None)
-    if extra:
-        records += read_records(list(extra))
-    if limit_per_label:
+    if limit_per_label:  # a quick run trims the corpus, never the user's own rows
         records = _limit_groups(records, limit_per_label)
+    extra_data = []
+    if extra:
+        records += read_records(list(extra))  # every bad row of every file said at once
+        extra_data = [{"file": str(path), "sha256": sha256_file(Path(path)), "rows": len(read_records([path]))}
+                      for path in extra]
     train_records, test_records = split_records(records)
     if not test_records:
         raise InputError("no held-out records (split == 'test'): cannot measure the model")
     result = train(train_records, family=family, n_splits=n_splits, seed=seed)
     metrics = evaluate(result.classifier, test_records, seed=seed)
-    report = {**result.manifest_extra, "n_test": len(test_records), "metrics": _round(metrics)}
-    model_path = save_model(result.classifier.pipeline, out_dir, name, extra=report) if out_dir else None
+    report = {**result.manifest_extra, "n_test": len(test_records), "extra_data": extra_data,
+              "metrics": _round(metrics)}
+    model_path = save_model(result.classifier.pipeline, target, name, extra=report, overwrite=force) if save else None
     return {**report, "classifier": result.classifier, "model_path": model_path}
 
 
 def run_evaluation(model: str | None = None, data: Sequence[str] | None = None, *, seed: int = 0,
                    prior: Any = None) -> dict[str, Any]:
-    """Evaluate a saved model (the bundled one by default) on the held-out split of ``data``."""
+    """Evaluate a saved model (the bundled one by default) on the held-out split of ``data``.
+
+    Files of your own (``data``) without a ``split`` column are evaluated whole (``held_out`` is then False).
+    """
     from ..model.classifier import load
     from .corpus import read_records
 
     classifier = load(model, prior=prior)
-    _, test_records = split_records(read_records(list(data) if data else None))
-    if not test_records:
-        raise InputError("no held-out records (split == 'test') in the data")
+    records = read_records(list(data) if data else None)
+    _, test_records = split_records(records)
+    held_out = bool(test_records)
+    if not held_out:
+        if not data:
+            raise InputError("no held-out records (split == 'test') in the data")
+        test_records = records  # files of your own without a split column: every record is a test record
     return {"metrics": _round(evaluate(classifier, test_records, seed=seed)),
-            "classifier": classifier, "records": test_records}
+            "classifier": classifier, "records": test_records, "held_out": held_out}
 
 
 def _limit_groups(records: Sequence[Record], per_label: int) -> list[Record]:
