@@ -39,8 +39,9 @@ import signal
 import stat
 import tempfile
 import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO
 
 __all__ = ["atomic_writer", "check_output_target", "same_file", "file_kind", "scratch_dir", "remove_scratch",
            "terminate_cleanly"]
@@ -155,6 +156,7 @@ def atomic_writer(path: str | os.PathLike, *, binary: bool = False, encoding: st
     target.parent.mkdir(parents=True, exist_ok=True)
     _sweep_parts(target)
     fd, tmp = _create_temporary(target)
+    _partials.add(tmp)
     try:
         with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding=encoding, newline=newline)) as fh:
             yield fh
@@ -163,9 +165,12 @@ def atomic_writer(path: str | os.PathLike, *, binary: bool = False, encoding: st
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        _partials.discard(tmp)
 
 
 # ----------------------------------------------------------------- private scratch space
+_partials: set[str] = set()  # temporary outputs being written by this process
 _lock = threading.Lock()
 _owned: set[str] = set()  # scratch directories of this process, removed at exit
 _swept: set[str] = set()  # roots already swept by this process
@@ -236,9 +241,14 @@ def _remove_owned() -> None:
 
 @contextlib.contextmanager
 def terminate_cleanly() -> Iterator[None]:
-    """While inside, SIGTERM ends the process as an exception would (exit status 143), so that partial
-    outputs and scratch files are removed; outside the main thread, or when the process already handles
-    SIGTERM, nothing changes."""
+    """While inside, SIGTERM removes this process's partial outputs and scratch files, then ends it with exit
+    status 143; outside the main thread, or when the process already handles (or ignores) SIGTERM, nothing
+    changes.
+
+    The handler cleans up itself and leaves with :func:`os._exit`, rather than raising an exception that
+    ``finally`` blocks would have to see through: an exception raised while a finaliser runs is swallowed,
+    and the process would go on.
+    """
     if threading.current_thread() is not threading.main_thread() or \
             signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
         yield
@@ -250,7 +260,11 @@ def terminate_cleanly() -> Iterator[None]:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             os.kill(os.getpid(), signal.SIGTERM)
             return
-        raise SystemExit(128 + signum)
+        for path in list(_partials):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        _remove_owned()
+        os._exit(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)
     try:

@@ -26,8 +26,13 @@ def needs_tools(*tools: str):
     import shutil
 
     missing = [t for t in tools if not shutil.which(t)]
-    return pytest.mark.skipif(bool(missing) and not os.environ.get("CI"),
+    skip = pytest.mark.skipif(bool(missing) and not os.environ.get("CI"),
                               reason=f"{', '.join(missing)} not installed (scripts/setup_browser.sh installs them)")
+
+    def mark(test):  # a browser or PDF test takes seconds: part of the slow set
+        return pytest.mark.slow(skip(test))
+
+    return mark
 DATA = ROOT / "data"
 
 

@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-
 from dunning_nlp.batch import COLUMNS
 from dunning_nlp.cli.app import main
 from dunning_nlp.redact import redact

@@ -6,7 +6,6 @@ import re
 import sqlite3
 
 import pytest
-
 from dunning_nlp.errors import ColumnError, InputFileError, UnknownFormatError
 from dunning_nlp.io import Format, detect_format, expand_inputs, read_messages
 from dunning_nlp.io.encoding import detect_encoding
@@ -142,7 +141,7 @@ def test_truncated_sqlite_reports_instead_of_crashing(tmp_path):
 
 def test_mixed_encodings_csv_loses_no_line(tmp_path):
     path = tmp_path / "mixed.csv"
-    path.write_bytes("号码,内容\n".encode("utf-8") + "10086,您的话费余额不足\n".encode("utf-8")
+    path.write_bytes("号码,内容\n".encode() + "10086,您的话费余额不足\n".encode()
                      + "95588,您尾号1234的卡消费100元\n".encode("gbk") + b"95555,\xff\xfe\xfa bad\n")
     messages = list(read_messages(str(path)))
     assert [m.text[:4] for m in messages[:2]] == ["您的话费", "您尾号1"]
@@ -151,11 +150,11 @@ def test_mixed_encodings_csv_loses_no_line(tmp_path):
 
 def test_nul_bytes_and_empty_bodies(tmp_path):
     path = tmp_path / "nul.csv"
-    path.write_bytes("号码,内容\n10086,你好\x00呀\n10010,\n".encode("utf-8"))
+    path.write_bytes("号码,内容\n10086,你好\x00呀\n10010,\n".encode())
     messages = list(read_messages(str(path)))
     assert [m.text for m in messages] == ["你好呀", ""]
     text = tmp_path / "nul.txt"
-    text.write_bytes("第一条\x00\n\n第二条\n".encode("utf-8"))
+    text.write_bytes("第一条\x00\n\n第二条\n".encode())
     assert [m.text for m in read_messages(str(text))] == ["第一条", "第二条"]
 
 

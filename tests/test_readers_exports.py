@@ -17,10 +17,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from dunning_nlp.cli.app import main
 from dunning_nlp.errors import UnknownFormatError
-from dunning_nlp.io import Format, _JSONArrayStream, detect_format, read_inputs, read_messages
+from dunning_nlp.io import Format, detect_format, read_inputs, read_messages
+from dunning_nlp.io.json_array import JSONArrayStream
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -262,7 +262,7 @@ def test_broken_json_array_keeps_what_came_before(tmp_path):
 def test_json_array_stream_across_chunk_boundaries(size):
     text = json.dumps([{"body": "请还款😀", "n": 12345}, 678, "字符串", [1, 2], None, 3.25], ensure_ascii=False)
     chunks = (text[i:i + size] for i in range(0, len(text), size))
-    assert list(_JSONArrayStream(chunks)) == json.loads(text)
+    assert list(JSONArrayStream(chunks)) == json.loads(text)
 
 
 def test_jsonl_suffix_keeps_one_value_per_line(tmp_path):
@@ -355,14 +355,14 @@ def test_csv_on_stdin_is_read_as_csv():
 
 
 def test_tsv_on_stdin_is_read_as_tsv():
-    data = "号码\t内容\n10086\t您已逾期3天，请还款\n".encode("utf-8")
+    data = "号码\t内容\n10086\t您已逾期3天，请还款\n".encode()
     messages = list(read_messages("-", stdin=io.BytesIO(data)))
     assert [(m.sender, m.text) for m in messages] == [("10086", "您已逾期3天，请还款")]
 
 
 def test_xml_on_stdin_is_read():
     xml = ('<?xml version="1.0" encoding="UTF-8"?><smses count="1"><sms address="10086" date="1700000000000" '
-           'type="1" body="请还款 &#55357;&#56832;" /></smses>').encode("utf-8")
+           'type="1" body="请还款 &#55357;&#56832;" /></smses>').encode()
     (message,) = list(read_messages("-", stdin=io.BytesIO(xml)))
     assert (message.source, message.text, message.sender, message.error) == ("<stdin>", "请还款 😀", "10086", "")
 

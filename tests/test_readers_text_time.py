@@ -14,16 +14,15 @@ import io
 import json
 
 import pytest
-
 from dunning_nlp.batch import Row, _classify_chunk
 from dunning_nlp.errors import ColumnError
-from dunning_nlp.report.flags import flag_messages
 from dunning_nlp.io import read_messages
 from dunning_nlp.io.android_xml import _RefRepair
-from dunning_nlp.io.message import Message, combine_date_time, get_tz, parse_timestamp
 from dunning_nlp.io.encoding import detect_encoding
+from dunning_nlp.io.message import Message, combine_date_time, get_tz, parse_timestamp
 from dunning_nlp.io.tabular import read_csv, read_jsonl, read_text
 from dunning_nlp.report.build import build_report
+from dunning_nlp.report.flags import assess
 
 SHANGHAI = get_tz("Asia/Shanghai")
 
@@ -38,10 +37,18 @@ def _direct(reader, path, **options):
         return list(reader(str(path), fh, **options))
 
 
-def _row_dict(msg: Message, label: str = "reminder") -> dict:
-    """A classified row as batch writes it (for flags and the report)."""
-    return {"source": msg.source, "record": msg.record, "sender": msg.sender, "timestamp": msg.timestamp,
-            "label": label, "score": 0.9, "secondary": "", "evidence": "", "text": msg.text, "error": ""}
+def _row(msg: Message, label: str = "reminder") -> Row:
+    """A classified row as batch makes it (for flags and the report), with a fixed prediction."""
+    from dunning_nlp.labels import LABELS
+    from dunning_nlp.model.classifier import Prediction
+
+    scores = {lab: 0.9 if lab == label else 0.025 for lab in LABELS}
+    return Row(msg, Prediction(msg.text, label, scores))
+
+
+def flag_codes(rows: list[Row]) -> list[list[str]]:
+    """The codes of the report's flags on each row."""
+    return [[flag.value for flag in verdict.flags] for verdict in assess(rows)]
 
 
 # ------------------------------------------------------------------ 4. TSV is read without quote processing
@@ -66,21 +73,21 @@ def test_tab_delimited_content_sniffed_as_tsv_keeps_quotes(tmp_path):
 # ------------------------------------------------------------------ 6. a UTF-8 BOM never survives
 def test_bom_csv_with_quoted_header_is_recognised(tmp_path):
     path = tmp_path / "bom.csv"
-    path.write_bytes(codecs.BOM_UTF8 + '"号码","内容"\r\n"10086","请今日还款"\r\n'.encode("utf-8"))
+    path.write_bytes(codecs.BOM_UTF8 + '"号码","内容"\r\n"10086","请今日还款"\r\n'.encode())
     messages = _read(path, format="csv")
     assert [(m.sender, m.text, m.error) for m in messages] == [("10086", "请今日还款", "")]
 
 
 def test_bom_tsv_header_recognised(tmp_path):
     path = tmp_path / "bom.tsv"
-    path.write_bytes(codecs.BOM_UTF8 + "内容\t号码\n请还款\t10086\n".encode("utf-8"))
+    path.write_bytes(codecs.BOM_UTF8 + "内容\t号码\n请还款\t10086\n".encode())
     messages = _read(path, format="tsv")
     assert [(m.sender, m.text) for m in messages] == [("10086", "请还款")]
 
 
 def test_bom_jsonl_first_line_is_read(tmp_path):
     path = tmp_path / "bom.jsonl"
-    path.write_bytes(codecs.BOM_UTF8 + '{"body": "请还款", "address": "10086"}\n{"body": "第二条"}\n'.encode("utf-8"))
+    path.write_bytes(codecs.BOM_UTF8 + '{"body": "请还款", "address": "10086"}\n{"body": "第二条"}\n'.encode())
     messages = _read(path, format="jsonl")
     assert [(m.text, m.error) for m in messages] == [("请还款", ""), ("第二条", "")]
 
@@ -88,7 +95,7 @@ def test_bom_jsonl_first_line_is_read(tmp_path):
 @pytest.mark.parametrize("first", ["", "第一条"])
 def test_bom_text_gives_no_fake_record(tmp_path, first):
     path = tmp_path / "bom.txt"
-    path.write_bytes(codecs.BOM_UTF8 + f"{first}\n第二条\n".encode("utf-8"))
+    path.write_bytes(codecs.BOM_UTF8 + f"{first}\n第二条\n".encode())
     messages = _read(path, format="text")
     assert [m.text for m in messages] == [t for t in (first, "第二条") if t]
     assert not any("\ufeff" in m.text for m in messages)
@@ -97,7 +104,7 @@ def test_bom_text_gives_no_fake_record(tmp_path, first):
 def test_bom_in_the_middle_of_concatenated_csv(tmp_path):
     part = "号码,内容\n10086,请还款\n"
     path = tmp_path / "cat.csv"
-    path.write_bytes(codecs.BOM_UTF8 + part.encode("utf-8") + codecs.BOM_UTF8 + "10010,第二条\n".encode("utf-8"))
+    path.write_bytes(codecs.BOM_UTF8 + part.encode("utf-8") + codecs.BOM_UTF8 + "10010,第二条\n".encode())
     messages = _read(path, format="csv")
     assert [m.sender for m in messages] == ["10086", "10010"]
 
@@ -278,7 +285,7 @@ def test_zoned_times_converted_then_flagged(tmp_path, value, expected, night):
     path.write_text(f"timestamp,sender,text\n{value},10086,您已逾期请还款\n", encoding="utf-8")
     [message] = _read(path, format="csv")
     assert message.timestamp == expected
-    assert ("late_night" in flag_messages([_row_dict(message)])[0]) is night
+    assert ("late_night" in flag_codes([_row(message)])[0]) is night
 
 
 def test_zoned_jsonl_time_converted_to_tz_option(tmp_path):
@@ -299,7 +306,7 @@ def test_separate_date_and_time_columns_are_combined(tmp_path):
     assert first.timestamp == "2024-03-01T14:05:09+08:00"
     assert second.timestamp == "2024-03-02T23:30:00+08:00"
     assert third.timestamp == "2024-03-03"
-    flags = flag_messages([_row_dict(m) for m in (first, second, third)])
+    flags = flag_codes([_row(m) for m in (first, second, third)])
     assert ["late_night" in f for f in flags] == [False, True, False]
 
 
@@ -316,11 +323,11 @@ def test_date_only_is_not_midnight_and_skips_night_and_hour_chart(tmp_path):
                     encoding="utf-8")
     messages = _read(path, format="csv")
     assert [m.timestamp for m in messages] == ["2024-03-01", "2024-03-01"]
-    rows = [_row_dict(m) for m in messages]
-    assert flag_messages(rows) == [[], []]
+    rows = [_row(m) for m in messages]
+    assert flag_codes(rows) == [[], []]
     report = build_report(rows)
-    assert sum(sum(hour.values()) for hour in report["per_hour"]) == 0
-    assert report["per_day"]["2024-03-01"]["reminder"] == 2
+    assert sum(sum(hour.values()) for hour in report.per_hour()) == 0
+    assert report.per_day()["2024-03-01"]["reminder"] == 2
 
 
 @pytest.mark.parametrize("day, clock, expected", [

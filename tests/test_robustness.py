@@ -6,13 +6,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from dunning_nlp.cli.app import main
 from dunning_nlp.errors import DunningNLPError
 from dunning_nlp.io import Format, read_messages
 from dunning_nlp.text.segment import tokenize
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import DATA
 

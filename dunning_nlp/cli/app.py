@@ -18,6 +18,7 @@ from .._version import __version__
 from .batch import add_batch_parser, add_prior_argument
 from ..errors import DunningNLPError
 from ..labels import LABELS
+from ..train import FAMILIES
 
 __all__ = ["main", "build_parser"]
 
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="model .npz / .joblib / .json / directory (default: the bundled model)")
     p.add_argument("--json", action="store_true", help="print one JSON object per message")
     add_prior_argument(p)
+    p.set_defaults(func=_cmd_classify)
 
     p = sub.add_parser("evaluate", help="score a model on the held-out split of the corpus, or on real SMS",
                        description="Print per-label precision/recall/F1 on held-out groups, plain and obfuscated; "
@@ -57,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true",
                    help=f"exit 1 unless macro-F1 >= {TARGET_MACRO_F1}, every label F1 >= {TARGET_LABEL_F1} and the "
                         f"obfuscated drop <= {TARGET_PERTURBED_DROP}")
+    p.set_defaults(func=_cmd_evaluate)
 
     p = sub.add_parser("train", help="train, evaluate and save a model",
                        description="Compare model families with grouped cross-validation, fit the best with "
@@ -66,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="your own labelled CSV/JSONL files, added to training: columns text and label (one of "
                         f"{', '.join(LABELS)}), optional group and split (train/test); the manifest records each "
                         "file's sha256 and rows")
-    p.add_argument("--family", choices=["logreg", "linear_svm", "complement_nb", "sgd_huber"],
+    p.add_argument("--family", choices=FAMILIES,
                    help="skip the comparison and fit this family")
     p.add_argument("--seed", type=int, default=0, help="seed for folds and model (same data + seed = same model)")
     p.add_argument("--folds", type=int, default=5, help="grouped cross-validation folds")
@@ -77,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="default", help="model name: writes NAME.npz, NAME.joblib and NAME.json")
     p.add_argument("--force", action="store_true", help="replace a model already saved as -o/--name (for "
                                                         "example the bundled models/default.*)")
+
+    p.set_defaults(func=_cmd_train)
 
     from .report import add_report_parser
     from .spark import add_spark_parser
@@ -100,7 +105,7 @@ def _print_prediction(pred, out: TextIO, as_json: bool) -> None:
         out.write("    evidence: " + "; ".join(str(e) for e in pred.evidence) + "\n")
 
 
-def _cmd_classify(args, stdin: TextIO, out: TextIO) -> int:
+def _cmd_classify(args, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     from ..model.classifier import load
 
     texts: list[str] = []
@@ -150,7 +155,7 @@ def _meets_targets(metrics: dict) -> list[str]:
     return failures
 
 
-def _cmd_evaluate(args, out: TextIO, err: TextIO) -> int:
+def _cmd_evaluate(args, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     if args.real:
         from ..model.classifier import load
         from ..train.real_eval import evaluate_real, format_real
@@ -177,7 +182,7 @@ def _cmd_evaluate(args, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _cmd_train(args, out: TextIO, err: TextIO) -> int:
+def _cmd_train(args, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     from ..train import require_train_extra
 
     require_train_extra()
@@ -211,24 +216,7 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
     except SystemExit as exc:  # argparse exits on --help and on usage errors
         return int(exc.code or 0)
     try:
-        if args.command == "classify":
-            return _cmd_classify(args, stdin, out)
-        if args.command == "evaluate":
-            return _cmd_evaluate(args, out, err)
-        if args.command == "train":
-            return _cmd_train(args, out, err)
-        if args.command == "batch":
-            from .batch import run_batch_command
-
-            return run_batch_command(args, stdin, out, err)
-        if args.command == "report":
-            from .report import run_report_command
-
-            return run_report_command(args, stdin, out, err)
-        if args.command == "spark":
-            from .spark import run_spark_command
-
-            return run_spark_command(args, stdin, out, err)
+        return int(args.func(args, stdin, out, err))
     except DunningNLPError as exc:
         err.write(f"dunning-nlp: error: {exc}\n")
         return 2
@@ -237,8 +225,6 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None, stdo
         return 130
     except BrokenPipeError:
         return 0
-    parser.error(f"unknown command {args.command}")
-    return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

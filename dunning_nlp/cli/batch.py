@@ -7,14 +7,15 @@ import dataclasses
 import os
 import sys
 import time
-from typing import Iterable, Iterator, TextIO
+from collections.abc import Iterable, Iterator
+from typing import TextIO
 
 from .._files import check_output_target, same_file, terminate_cleanly
 from ..batch import RowWriter, Summary, classify_rendered
 from ..errors import DunningNLPError, InputError
-from ..model.prior import DEFAULT_PRIOR
 from ..io import Format, Message, expand_inputs, read_messages
 from ..io.detect import supported_suffixes
+from ..model.prior import DEFAULT_PRIOR
 from ..redact import redact
 
 __all__ = ["add_batch_parser", "add_input_arguments", "input_messages", "binary_stdin", "run_batch_command"]
@@ -31,6 +32,7 @@ def add_batch_parser(sub) -> argparse.ArgumentParser:
                    help="csv or jsonl (default: from the output file's suffix, else csv)")
     add_input_arguments(p)
     p.add_argument("--jobs", type=int, default=1, help="worker processes (default: 1)")
+    p.set_defaults(func=run_batch_command)
     return p
 
 
@@ -102,7 +104,9 @@ def check_output(args, paths: list[str]) -> None:
 def _is_output(path: str, args) -> bool:
     """True when ``path`` (found in a directory) is this run's own output (a result of an earlier run)."""
     output = getattr(args, "output", None)
-    return bool(output) and output != "-" and path not in args.inputs and same_file(path, output)
+    if not output or output == "-":
+        return False
+    return path not in args.inputs and same_file(path, output)
 
 
 def _redacted(message: Message) -> Message:

@@ -49,6 +49,7 @@ def add_report_parser(sub) -> argparse.ArgumentParser:
                    help=f"flag a sender with more collection messages than this on one day "
                         f"(default: {_DEFAULTS.max_per_day})")
     p.add_argument("--title", default="", help="report title")
+    p.set_defaults(func=run_report_command)
     return p
 
 

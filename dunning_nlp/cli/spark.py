@@ -34,18 +34,19 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Iterator, TextIO
+from typing import TextIO
 from urllib.parse import unquote
 
 from dunning_nlp.batch import COLUMNS
 from dunning_nlp.cli.batch import add_column_arguments, add_prior_argument
 from dunning_nlp.errors import ColumnError, InputError, UnknownFormatError
-from dunning_nlp.labels import LABELS
 from dunning_nlp.io.columns import column_key, find_column
 from dunning_nlp.io.detect import SUFFIXES, Format
 from dunning_nlp.io.message import direction_of, get_tz, parse_timestamp
+from dunning_nlp.labels import LABELS
 from dunning_nlp.redact import redact
 from dunning_nlp.spark.dataframe import _classifier, _message, _require_pyspark, classify_texts, prediction_fields
 
@@ -69,6 +70,7 @@ def add_spark_parser(sub) -> argparse.ArgumentParser:
                     "same model as batch and write Parquet with batch's columns, one row per input record, errors "
                     "included. A summary goes to stderr.")
     _add_arguments(p)
+    p.set_defaults(func=run_spark_command)
     return p
 
 

@@ -35,13 +35,13 @@ import os
 import sqlite3
 import stat
 import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO, Iterator, Sequence
+from typing import BinaryIO
 
 from .._files import file_kind
 from ..errors import ColumnError, InputError, InputFileError, UnknownFormatError
 from .detect import LINE_SUFFIXES, Format, decoded_head, detect, detect_format, expand_inputs
-from .json_array import JSONArrayStream as _JSONArrayStream  # noqa: F401 - kept for callers of the old name
 from .message import Message
 
 __all__ = ["Format", "Message", "detect_format", "read_messages", "expand_inputs", "read_inputs"]

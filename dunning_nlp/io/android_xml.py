@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from typing import BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from .message import Message, direction_of, epoch_to_iso, get_tz
 
@@ -51,7 +52,7 @@ def _ref_value(ref: str) -> int:
 
 def _pair(match: re.Match[str]) -> str:
     hi, lo = _ref_value(match.group(1)), _ref_value(match.group(2))
-    return "&#%d;" % (0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+    return f"&#{0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)};"
 
 
 def _allowed(code: int) -> bool:
@@ -117,7 +118,7 @@ class _RefRepair:
         self.raw = raw
         self.tail = ""
         self.encoding = encoding
-        self.decoder = None
+        self.decoder: codecs.IncrementalDecoder | None = None
 
     def read(self, size: int = _READ) -> bytes:
         while True:
@@ -125,7 +126,8 @@ class _RefRepair:
             if self.decoder is None:
                 self.encoding = self.encoding or _encoding_of(chunk[:1024])
                 self.decoder = codecs.getincrementaldecoder(self.encoding)(errors="replace")
-            text = self.tail + self.decoder.decode(chunk, final=not chunk)
+            decoder = self.decoder
+            text = self.tail + decoder.decode(chunk, final=not chunk)
             if not chunk:  # end of file: repair what is left
                 self.tail = ""
                 return _repair(text).encode("utf-8")

@@ -11,7 +11,7 @@ holds only a date and one that holds only a time of day (exports that split the 
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 __all__ = ["ROLES", "COLUMN_ALIASES", "DAY_KEYS", "CLOCK_KEYS", "column_key", "find_column", "first_value",
            "known_keys"]
@@ -37,8 +37,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "text": ("text", "body", "content", "message", "msg", "sms", "内容", "短信内容", "短信", "正文", "消息", "消息内容",
              "信息内容", "讯息内容", "简讯内容", "简讯", "讯息", "内文", "messagetext", "smsbody", "messagebody"),
     "sender": ("senderid", "sender", "address", "from", "phone", "number", "phonenumber", "号码", "手机号", "手机号码",
-               "电话", "电话号码", "号码/联系人", "发件人", "发送方", "发信人", "对方号码", "联系人", "联络人", "contact",
-               "sendername", "寄件人"),
+               "电话", "电话号码", "号码/联系人", "发件人", "发送方", "发信人", "对方号码", "联系人", "联络人",
+               "contact", "sendername", "寄件人"),
     "timestamp": ("messagedate", "date", "time", "timestamp", "datetime", "sent", "received", "时间", "日期",
                   "发送时间", "接收时间", "短信时间", "日期时间"),
     "direction": ("direction", "type", "类型", "方向", "收发", "收/发", "status"),

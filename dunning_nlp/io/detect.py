@@ -10,9 +10,9 @@ from __future__ import annotations
 import csv
 import os
 import stat
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Sequence
 
 from .._files import file_kind
 from ..errors import InputFileError, UnknownFormatError

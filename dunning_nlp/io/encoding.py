@@ -59,7 +59,8 @@ def _bomless_utf16(sample: bytes) -> str:
 
 
 def _find_all(data: bytes, needle: bytes, limit: int = 64) -> list[int]:
-    found, start = [], 0
+    found: list[int] = []
+    start = 0
     while len(found) < limit:
         i = data.find(needle, start)
         if i == -1:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import codecs
 import json
-from typing import BinaryIO, Iterator
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from .message import Message
 

@@ -79,10 +79,16 @@ class Message:
     note: str = ""
 
     def __post_init__(self) -> None:
-        for name in _TEXT_FIELDS:
-            value = getattr(self, name)
-            if type(value) is not str or _SURROGATE.search(value):
-                object.__setattr__(self, name, clean_text(value))
+        try:  # the common case in one step: every field a str, no surrogate anywhere
+            clean = not _SURROGATE.search("".join((self.source, self.text, self.sender, self.timestamp,
+                                                  self.direction, self.error, self.note)))
+        except TypeError:  # a field that is not a str
+            clean = False
+        if not clean:
+            for name in _TEXT_FIELDS:
+                value = getattr(self, name)
+                if type(value) is not str or _SURROGATE.search(value):
+                    object.__setattr__(self, name, clean_text(value))
         if type(self.record) is not int:
             object.__setattr__(self, "record", int(self.record))
 
@@ -181,7 +187,8 @@ def direction_of(value) -> str:
 
 # ----------------------------------------------------------------- timestamps as text
 _FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y.%m.%d %H:%M:%S",
-            "%Y.%m.%d %H:%M", "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日%H:%M:%S", "%Y年%m月%d日%H:%M",
+            "%Y.%m.%d %H:%M", "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日%H:%M:%S",
+            "%Y年%m月%d日%H:%M",
             "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%b %d, %Y %I:%M:%S %p", "%b %d, %Y at %I:%M:%S %p",
             "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S %z", "%Y/%m/%d %H:%M:%S %z", "%a %b %d %H:%M:%S %Y")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%d/%m/%Y", "%b %d, %Y", "%Y%m%d")
@@ -227,17 +234,18 @@ def _loose(value: str) -> datetime | date | None:
     match = _LOOSE.match(value)
     if match is None:
         return None
-    year, month, day, hour, minute, second = (int(g) if g else None for g in match.groups())
+    year, month, day, hour, minute, second = match.groups()
     try:
         if hour is None:
-            return date(year, month, day)
-        return datetime(year, month, day, hour, minute, second or 0)
+            return date(int(year), int(month), int(day))
+        return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
     except ValueError:
         return None
 
 
 def _aware_iso(parsed: datetime, tz: tzinfo) -> str:
-    """ISO 8601 in ``tz``: naive times are read in ``tz``, aware ones converted to it (``Z`` at 15:30 is 23:30 +08:00)."""
+    """ISO 8601 in ``tz``: naive times are read in ``tz``, aware ones converted to it (``Z`` at 15:30 is 23:30
+    +08:00)."""
     parsed = parsed.replace(tzinfo=tz) if parsed.tzinfo is None else parsed.astimezone(tz)
     return parsed.isoformat(timespec="seconds")
 
@@ -260,6 +268,7 @@ def parse_timestamp(value, tz: tzinfo) -> tuple[str, str]:
     day = _strptime(value, _DATE_FORMATS) if ":" not in value else None  # every time of day has a colon
     if day is not None:
         return day.date().isoformat(), ""
+    parsed: datetime | None
     try:
         parsed = datetime.fromisoformat(value[:-1] + "+00:00" if value[-1:] in "Zz" else value)
     except ValueError:

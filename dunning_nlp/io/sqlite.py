@@ -17,7 +17,8 @@ A database is untrusted input.  Only real tables are read: an ``sms``,
 ``pdu``, ``part`` or ``addr`` that is a view (a recursive view never ends) or
 a virtual table is not queried, and the record that says so is an error
 record; ``trusted_schema`` is off.  Every query is bounded in time: one that
-produces no row for :data:`STALL_SECONDS` is interrupted and reported.  Rows
+produces no row for :data:`STALL_SECONDS` is interrupted and reported; a
+value longer than :data:`MAX_VALUE` bytes is refused instead of allocated.  Rows
 are read in rowid order; a damaged page costs only the rows on it: the
 reader seeks past it, reads one by one what can still be read near it, and
 writes one error record for what could not (instead of stopping the file).
@@ -44,20 +45,22 @@ import os
 import shutil
 import sqlite3
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterator
 from urllib.parse import quote
 
 from .._files import remove_scratch, scratch_dir
 from ..errors import InputFileError
 from .message import Message, direction_of, epoch_to_iso, get_tz
 
-__all__ = ["read_ios_db", "read_android_db", "sqlite_kind", "attributed_body_text", "STALL_SECONDS"]
+__all__ = ["read_ios_db", "read_android_db", "sqlite_kind", "attributed_body_text", "STALL_SECONDS", "MAX_VALUE"]
 
 _APPLE_EPOCH = 978307200  # 2001-01-01T00:00:00Z in Unix time
 #: A query that produces no row for this many seconds is interrupted (a hostile schema, a damaged file).
 STALL_SECONDS = 30.0
+#: Longest value (text or BLOB, in bytes) read from a cell; a longer one makes its row unreadable.
+MAX_VALUE = 64 << 20
 #: Gaps of at most this many row ids around a damaged page are read one row at a time.
 _SINGLES = 10_000
 _MIN_ROWID, _MAX_ROWID = -(2**63), 2**63 - 1
@@ -105,6 +108,7 @@ def _open_uri(path: str, uri: str) -> sqlite3.Connection:
         con.text_factory = lambda b: b.decode("utf-8", errors="replace")
         con.guard = _Guard()
         con.set_progress_handler(con.guard, 10_000)
+        con.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE)  # a crafted cell cannot claim a gigabyte
         return con
     except sqlite3.Error as exc:
         raise InputFileError(f"{path}: cannot open SQLite database read-only ({exc})") from exc
@@ -287,36 +291,49 @@ class _Gap:
 def _damaged(exc: sqlite3.DatabaseError) -> bool:
     """True for a damaged page (which a seek can skip), not for a query problem or an interrupt."""
     text = str(exc).lower()
-    return "malformed" in text or "corrupt" in text or type(exc) is sqlite3.DatabaseError
+    return ("malformed" in text or "corrupt" in text or "too big" in text
+            or type(exc) in (sqlite3.DatabaseError, sqlite3.DataError))
 
 
 def _scan(con: sqlite3.Connection, select: str, table: str, rowid: str, where: str = "") -> Iterator[tuple | _Gap]:
     """The rows of ``select`` (whose last column is ``rowid``, the row id of ``table``) in row id order.
 
-    A damaged page does not end the scan: the rows before it are read one at a time, the scan seeks past it
-    (:func:`_resume_after`), rows near it are read one by one where they can be, and a :class:`_Gap` says
-    what could not be read.
+    A damaged page (or a value too long to read) does not end the scan: the rows a failed batch held are read
+    again one query per row up to the damage, the scan seeks past it (:func:`_resume_after`), rows near it are
+    read one by one where they can be, and a :class:`_Gap` says what could not be read.  Row ids only grow:
+    a damaged tree that loops back is treated as damage, never read twice.
     """
     guard = _guard(con)
     cond = f"({where}) AND " if where else ""
     sql = f"{select} WHERE {cond}{rowid} > ? ORDER BY {rowid}"
     single = f"{select} WHERE {cond}{rowid} = ?"
-    last, careful = _MIN_ROWID, 0  # careful: rows still to read one at a time after an error
+    last, careful = _MIN_ROWID, 0  # careful: rows still to read one query each after an error
+
+    def checked(row: tuple) -> tuple:
+        if not isinstance(row[-1], int) or row[-1] <= last:
+            raise sqlite3.DatabaseError("database disk image is malformed (row ids out of order)")
+        return row
+
     while True:
         try:
             guard.progress()
+            if careful:  # one query per row: the cursor never steps onto the damaged row ahead of time
+                row = con.execute(sql + " LIMIT 1", (last,)).fetchone()
+                if row is None:
+                    return
+                last = checked(row)[-1]
+                careful -= 1
+                yield row
+                continue
             cursor = con.execute(sql, (last,))
             while True:
                 guard.progress()  # the time the caller took between rows is not the query's
-                batch = cursor.fetchmany(1 if careful else 1000)
+                batch = cursor.fetchmany(1000)
                 if not batch:
                     return
                 for row in batch:
-                    if not isinstance(row[-1], int) or row[-1] <= last:  # a damaged tree can loop back
-                        raise sqlite3.DatabaseError("database disk image is malformed (row ids out of order)")
-                    last = row[-1]
+                    last = checked(row)[-1]
                     yield row
-                careful = max(0, careful - len(batch))
         except sqlite3.DatabaseError as exc:
             if guard.stalled or not _damaged(exc):
                 raise
@@ -324,47 +341,54 @@ def _scan(con: sqlite3.Connection, select: str, table: str, rowid: str, where: s
                 careful = 1000
                 continue
             careful = 0
-            resume = _resume_after(con, guard, table, rowid, last)
+            resume, known = _resume_after(con, guard, table, rowid, last)
             recovered = 0
-            if resume is not None and resume - last <= _SINGLES:
-                for rid in range(last + 1, resume + 1):
+            if resume is not None and (known or resume - last <= _SINGLES):
+                for rid in ([resume] if known else range(last + 1, resume + 1)):
                     if guard.stalled:
                         break
                     with contextlib.suppress(sqlite3.DatabaseError):
                         guard.progress()
-                        rows = con.execute(single, (rid,)).fetchall()
+                        rows = [row for row in con.execute(single, (rid,)).fetchall() if row[-1] == rid]
                         recovered += len(rows)
                         yield from rows
-            if resume is None or resume - last > 1 or not recovered:
-                yield _Gap(last, resume, f"damaged database page: {exc}")
-            if resume is None:
+            if resume is None or not known or not recovered:
+                reason = f"a value longer than {MAX_VALUE:,} bytes" if "too big" in str(exc) else \
+                    f"damaged database page: {exc}"
+                yield _Gap(last, resume, reason)
+            if resume is None or resume <= last:
                 return
             last = resume
 
 
-def _resume_after(con: sqlite3.Connection, guard: _Guard, table: str, rowid: str, last: int) -> int | None:
-    """The smallest row id past ``last`` from which ``table`` can be read again; None when nothing can."""
+def _resume_after(con: sqlite3.Connection, guard: _Guard, table: str, rowid: str,
+                  last: int) -> tuple[int | None, bool]:
+    """``(row id, known)``: the smallest row id past ``last`` from which ``table`` can be read again (None when
+    nothing can); ``known`` when it is the very next row of the table (only that row is unreadable)."""
     base = rowid.split(".")[-1]
     probe_sql = f'SELECT {base} FROM "{table}" WHERE {base} > ? ORDER BY {base} LIMIT 1'
 
     def probe(x: int) -> tuple[bool, int | None]:
+        """(readable from past ``x``, the next row id); a damaged tree that answers a smaller id is unreadable."""
         try:
             guard.progress()
             row = con.execute(probe_sql, (x,)).fetchone()
-            return True, (row[0] if row else None)
         except sqlite3.DatabaseError:
             if guard.stalled:
                 raise
             return False, None
+        if row is not None and (not isinstance(row[0], int) or row[0] <= x):
+            return False, None
+        return True, (row[0] if row else None)
 
     ok, nxt = probe(last)
-    if ok:  # the table itself reads on: the damage is in a joined table; skip the one row that failed
-        return nxt
+    if ok:  # the row ids read on: the row after ``last`` itself (or a joined table) cannot be read
+        return nxt, nxt is not None
     step, low = 1, last
     while True:
         x = last + step
         if x >= _MAX_ROWID:
-            return None
+            return None, False
         ok, _ = probe(x)
         if ok:
             high = x
@@ -376,7 +400,7 @@ def _resume_after(con: sqlite3.Connection, guard: _Guard, table: str, rowid: str
             high = mid
         else:
             low = mid
-    return high
+    return high, False
 
 
 def _guarded(reader: Callable) -> Callable:
@@ -454,6 +478,7 @@ def read_ios_db(path: str, *, tz: str | None = None, source: str | None = None) 
             sender = "NULL"
         rowid = _rowid_of(con, "message", "m.")
         number = 0
+        rows: Iterator[tuple | _Gap]
         if rowid is None:
             rows = _plain(con, f"SELECT {', '.join(pick)}, {sender}, NULL {join} "
                                f"{'WHERE ' + where if where else ''} ORDER BY m.ROWID")
@@ -488,6 +513,7 @@ def read_android_db(path: str, *, tz: str | None = None, source: str | None = No
         pick = [c if c in cols else "NULL" for c in ("_id", "address", "date", "type", "body")]
         rowid = _rowid_of(con, "sms", "")
         number = 0
+        rows: Iterator[tuple | _Gap]
         if rowid is None:
             order = "ORDER BY _id" if "_id" in cols else ""
             rows = _plain(con, f"SELECT {', '.join(pick)}, NULL FROM sms {order}")
@@ -522,6 +548,7 @@ def _android_mms(con: sqlite3.Connection, source: str, zone) -> Iterator[tuple[M
     text_of = _mms_text_query(con)
     addr_of = _mms_addr_query(con)
     rowid = _rowid_of(con, "pdu", "")
+    rows: Iterator[tuple | _Gap]
     if rowid is None:
         rows = _plain(con, f"SELECT {', '.join(pick)}, NULL FROM pdu {'WHERE ' + where if where else ''} "
                            f"ORDER BY _id")

@@ -9,8 +9,11 @@ filling the disk.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
-from typing import BinaryIO, Iterator
+import select
+from collections.abc import Iterator
+from typing import BinaryIO
 
 from .._files import remove_scratch, scratch_dir
 from ..errors import InputFileError
@@ -36,10 +39,7 @@ def spooled(stream: BinaryIO, limit: int | None = None) -> Iterator[str]:
         copied = 0
         try:
             with open(spool, "wb") as out:
-                while True:
-                    chunk = stream.read(min(_CHUNK, limit + 1 - copied))
-                    if not chunk:
-                        break
+                for chunk in _chunks(stream):
                     copied += len(chunk)
                     if copied > limit:
                         raise InputFileError(f"<stdin>: more than {_size(limit)} on standard input; save the "
@@ -55,7 +55,33 @@ def spooled(stream: BinaryIO, limit: int | None = None) -> Iterator[str]:
         remove_scratch(directory)
 
 
-def _size(n: int) -> str:
+def _chunks(stream: BinaryIO) -> Iterator[bytes]:
+    """The bytes of ``stream`` in chunks.
+
+    A pipe is waited on with :func:`select.select` in short steps, never in one blocking read: a signal
+    delivered to another thread of the process (numpy's, say) does not interrupt a read in the main thread,
+    so SIGTERM's handler would otherwise wait for the next byte, which may never come.
+    """
+    try:
+        fd = stream.fileno()
+        select.select([fd], [], [], 0)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        fd = None
+    while True:
+        if fd is not None:
+            ready, _, _ = select.select([fd], [], [], 0.25)
+            if not ready:
+                continue  # a signal handler that is due runs here
+            chunk = os.read(fd, _CHUNK)
+        else:
+            chunk = stream.read(_CHUNK)
+        if not chunk:
+            return
+        yield chunk
+
+
+def _size(limit: int) -> str:
+    n: float = limit
     for unit in ("bytes", "KiB", "MiB", "GiB"):
         if n < 1024 or unit == "GiB":
             return f"{n:g} {unit}" if unit == "bytes" else f"{n:.3g} {unit}"

@@ -48,10 +48,11 @@ import io
 import json
 import re
 from collections import Counter, deque
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from datetime import timezone
+from datetime import UTC
 from itertools import chain, islice
-from typing import Iterable, Iterator
+from typing import Literal
 
 from ..errors import ColumnError, InputError, UnknownFormatError
 from .columns import CLOCK_KEYS, COLUMN_ALIASES, DAY_KEYS, JSON_TIME_KEYS, column_key, first_value, known_keys
@@ -67,7 +68,9 @@ _LOOKAHEAD = 50  # lines read before deciding on a header, the columns, or plain
 _PLAIN_NOTE = "read as plain text: no CSV header and rows of different widths, so each line is one message"
 _PHONE_LIKE = re.compile(r"^\+?[0-9][0-9 ()\-]{3,}[0-9]$")
 _LETTER = re.compile(r"[^\W\d_]")
-_UTC = timezone.utc
+_UTC = UTC
+#: The csv module's quoting constants.
+Quoting = Literal[0, 1, 2, 3]
 
 
 def _file_encoding(fh, encoding: str | None = None) -> str:
@@ -159,8 +162,9 @@ def _pick(header: list[str], role: str, override: str | None, path: str, require
             return int(override)
         if column_key(override) in keys:
             return keys.index(column_key(override))
+        flag = f"--{role.replace('timestamp', 'time')}-column"
         raise ColumnError(f"{path}: no column named {override!r} (header: {', '.join(header)}); "
-                          f"give --{role.replace('timestamp', 'time')}-column a name from the header or a 0-based index")
+                          f"give {flag} a name from the header or a 0-based index")
     for alias in COLUMN_ALIASES[role]:
         if alias in keys:
             return keys.index(alias)
@@ -196,7 +200,7 @@ def _clock_partner(header: list[str], idx_time: int | None) -> tuple[int, int] |
     return None
 
 
-def _split(line: str, delimiter: str, quoting: int) -> list[str]:
+def _split(line: str, delimiter: str, quoting: Quoting) -> list[str]:
     """The fields of one physical line on its own (a quote left open runs to the end of the line)."""
     return next(csv.reader([line.rstrip("\r\n").replace("\r", " ")], delimiter=delimiter, quoting=quoting), [])
 
@@ -209,7 +213,7 @@ def _strict(line: str, delimiter: str) -> list[str] | None:
         return None
 
 
-def _head_records(head: list[tuple[int, str, str]], delimiter: str, quoting: int) -> list[list[str]]:
+def _head_records(head: list[tuple[int, str, str]], delimiter: str, quoting: Quoting) -> list[list[str]]:
     """The records of the first lines, quoted fields spanning lines joined (the last one may be cut short)."""
     lines = [text.replace("\x00", "") for _, text, _ in head]
     try:
@@ -249,9 +253,10 @@ def _infer(records: list[list[str]], width: int, overrides: dict[str, int | None
 
     for role, key in (("timestamp", "time"), ("sender", "phone"), ("direction", "direction")):
         if found.get(role) is None:
-            found[role] = best(key, 0.8)
-            if found[role] is not None:
-                taken.add(found[role])
+            column = best(key, 0.8)
+            found[role] = column
+            if column is not None:
+                taken.add(column)
     if found.get("text") is None:
         eligible = [i for i in range(width) if i not in taken and stats[i]["time"] < 0.5
                     and stats[i]["phone"] < 0.5 and stats[i]["letters"] >= 1]
@@ -276,7 +281,7 @@ def read_csv(path: str, fh, *, delimiter: str | None = None, text_column: str | 
         return
     if delimiter is None:
         delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+    quoting: Quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
     header = _split(first, delimiter, quoting)
     named = (text_column, sender_column, time_column, direction_column)
     if has_header is None:
@@ -287,7 +292,7 @@ def read_csv(path: str, fh, *, delimiter: str | None = None, text_column: str | 
         width = len(header)
     else:
         records = _head_records(head, delimiter, quoting)
-        given = text_column and text_column.isdigit()
+        given = bool(text_column and text_column.isdigit())
         if not given and _looks_plain(records):
             note = _PLAIN_NOTE if len(header) > 1 else ""
             yield from _text_records(path, chain(head, lines), explicit, note)
@@ -298,7 +303,7 @@ def read_csv(path: str, fh, *, delimiter: str | None = None, text_column: str | 
             raise UnknownFormatError(f"{path}: no recognised header (first line: {first.strip()[:80]!r}); name the "
                                      f"message column with --text-column NAME, or its 0-based index for a file "
                                      f"without header; use --format text if each line is one message")
-        found = _infer(records, width, {"text": int(text_column) if given else None, **indices})
+        found = _infer(records, width, {"text": int(text_column) if given and text_column else None, **indices})
         if found["text"] is None:
             raise UnknownFormatError(f"{path}: no header, and no column looks like message text (first line: "
                                      f"{first.strip()[:80]!r}); give --text-column its 0-based index; use "
@@ -317,7 +322,7 @@ def _header_layout(path: str, header: list[str], text_column: str | None, overri
     return idx_text, idx, _clock_partner(header, idx["timestamp"])
 
 
-def _stray(items: list[tuple[int, str, str]], width: int, delimiter: str, quoting: int) -> list[str] | None:
+def _stray(items: list[tuple[int, str, str]], width: int, delimiter: str, quoting: Quoting) -> list[str] | None:
     """The fields of the first line when a quote on it, never closed, swallowed the lines after it.
 
     That is so when the first line, read on its own, has the file's width, and so have the lines it
@@ -342,7 +347,7 @@ def _stray(items: list[tuple[int, str, str]], width: int, delimiter: str, quotin
 
 
 def _csv_rows(path: str, lines: Iterator[tuple[int, str, str]], header: list[str], has_header: bool, width: int,
-              delimiter: str, quoting: int, zone, explicit: str | None,
+              delimiter: str, quoting: Quoting, zone, explicit: str | None,
               layout: tuple[int, dict[str, int | None], tuple[int, int] | None]) -> Iterator[Message]:
     """Parse the lines of a CSV/TSV into one Message per row."""
     idx_text, idx, split_time = layout

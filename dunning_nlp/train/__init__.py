@@ -11,7 +11,10 @@ import importlib.util
 
 from ..errors import InputError
 
-__all__ = ["TRAIN_EXTRA", "require_train_extra"]
+__all__ = ["FAMILIES", "TRAIN_EXTRA", "require_train_extra"]
+
+#: The model families training compares (and ``train --family`` accepts); importable without scikit-learn.
+FAMILIES: tuple[str, ...] = ("logreg", "linear_svm", "complement_nb", "sgd_huber")
 
 #: The libraries training needs beyond prediction's, installed by ``pip install 'dunning-nlp[train]'``.
 TRAIN_EXTRA: tuple[tuple[str, str], ...] = (("sklearn", "scikit-learn"), ("joblib", "joblib"), ("scipy", "scipy"))

@@ -44,6 +44,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
 from .._version import __version__
+from . import FAMILIES
 from ..errors import InputError
 from ..labels import LABELS
 from ..model.classifier import Classifier
@@ -70,7 +71,6 @@ __all__ = [
 ]
 
 #: Model families compared by :func:`compare_families`.
-FAMILIES: tuple[str, ...] = ("logreg", "linear_svm", "complement_nb", "sgd_huber")
 
 
 def make_estimator(family: str, seed: int = 0):

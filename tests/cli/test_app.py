@@ -1,3 +1,4 @@
+import pytest
 """The CLI: classify, evaluate, train, help texts and clean errors."""
 
 import io
@@ -47,12 +48,14 @@ def test_usage_error_exit_2():
     assert code == 2 and "usage" in err.lower() and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_evaluate_check_on_bundled_model_meets_targets():
     code, out, err = run(["evaluate", "--check"])
     assert code == 0, err
     assert "macro-F1" in out and "obfuscated" in out
 
 
+@pytest.mark.slow
 def test_train_writes_model_and_manifest(tmp_path):
     code, out, err = run(["train", "--family", "complement_nb", "--limit-per-label", "20", "--folds", "3",
                           "-o", str(tmp_path), "--name", "t"])

@@ -24,7 +24,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from dunning_nlp.cli.app import main
 from dunning_nlp.io import read_inputs, read_messages
 
@@ -100,7 +99,7 @@ def test_report_over_its_own_input_is_refused(tmp_path):
     backup.write_text('<smses><sms address="10086" date="1700000000000" type="1" body="请还款"/></smses>',
                       encoding="utf-8")
     before = backup.read_bytes()
-    code, _, err = run(["report", str(backup), "-o", str(backup)])
+    code, _, err = run(["report", str(backup), "-o", str(backup), "--report-format", "html"])
     assert code == 2 and "is also an input" in err and backup.read_bytes() == before
 
 
@@ -232,6 +231,22 @@ def test_a_query_that_produces_nothing_is_stopped(tmp_path, monkeypatch):
         con.execute("WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT count(*) FROM c").fetchall()
     assert time.monotonic() - start < 5
     con.close()
+
+
+def test_a_crafted_huge_cell_costs_its_row_not_the_memory(tmp_path, monkeypatch):
+    from dunning_nlp.io import sqlite as reader
+
+    monkeypatch.setattr(reader, "MAX_VALUE", 10_000)
+    path = tmp_path / "mmssms.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE sms (_id INTEGER PRIMARY KEY, address, date, type, body)")
+    con.executemany("INSERT INTO sms VALUES (?, '10086', 1700000000000, 1, ?)",
+                    [(1, "之前"), (2, "长" * 50_000), (3, "之后")])
+    con.commit()
+    con.close()
+    messages = list(read_messages(str(path)))
+    assert [m.text for m in messages] == ["之前", "", "之后"]
+    assert "longer than 10,000 bytes" in messages[1].error
 
 
 # ----------------------------------------------------------------- 4. --redact leaves no number anywhere
@@ -366,7 +381,8 @@ def test_xml_memory_does_not_grow_with_other_elements(tmp_path, shape):
 
 # ----------------------------------------------------------------- 8. header-less exports from phones
 def _phone_export(path):
-    rows = [("sms", "deliver", "\t+8613812345678", "张三", "", "2013. 2.17 23:53", "430", "您好，您的借款已逾期3天，请尽快还款"),
+    rows = [("sms", "deliver", "\t+8613812345678", "张三", "", "2013. 2.17 23:53", "430",
+             "您好，您的借款已逾期3天，请尽快还款"),
             ("sms", "deliver", "\t+8613912345678", "李四", "", "2013. 2.18 9:05", "431", "明天下午三点见"),
             ("sms", "submit", "\t+8613712345678", "王五", "", "2013. 2.19 10:15", "432", "好的，收到，谢谢")]
     buffer = io.StringIO()
@@ -467,7 +483,7 @@ def test_sigterm_removes_the_stdin_spool(tmp_path):
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     child = subprocess.Popen([sys.executable, "-m", "dunning_nlp", "batch", "-", "-o", str(tmp_path / "o.csv")],
-                             stdin=subprocess.PIPE, stderr=subprocess.PIPE, cwd=str(ROOT),
+                             stdin=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=str(ROOT),
                              env={**os.environ, "TMPDIR": str(scratch),
                                   "PYTHONPATH": os.pathsep.join(sys.path)})
     child.stdin.write(b"x" * 5_000_000)
@@ -475,11 +491,30 @@ def test_sigterm_removes_the_stdin_spool(tmp_path):
     deadline = time.monotonic() + 30
     while not any(p.name == "stdin" for p in scratch.rglob("*")) and time.monotonic() < deadline:
         time.sleep(0.05)
+    try:
+        child.send_signal(signal.SIGTERM)
+        assert child.wait(timeout=30) == 128 + signal.SIGTERM
+    finally:
+        child.kill()
+        child.wait()
+        child.stdin.close()
+    assert [p for p in scratch.rglob("*") if p.is_file()] == [] and not (tmp_path / "o.csv").exists()
+
+
+def test_sigterm_while_writing_removes_the_partial_output(tmp_path):
+    source = tmp_path / "big.txt"
+    source.write_text("".join(f"第{i}条：您的借款已逾期，请今日还款\n" for i in range(200_000)), encoding="utf-8")
+    out = tmp_path / "o.csv"
+    child = subprocess.Popen([sys.executable, "-m", "dunning_nlp", "batch", str(source), "-o", str(out)],
+                             stderr=subprocess.DEVNULL, cwd=str(ROOT),
+                             env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".o.csv.*.part")) and time.monotonic() < deadline and child.poll() is None:
+        time.sleep(0.05)
+    assert list(tmp_path.glob(".o.csv.*.part")), "the run ended before its output was being written"
     child.send_signal(signal.SIGTERM)
     assert child.wait(timeout=30) == 128 + signal.SIGTERM
-    child.stdin.close()
-    child.stderr.close()
-    assert [p for p in scratch.rglob("*") if p.is_file()] == [] and not (tmp_path / "o.csv").exists()
+    assert not list(tmp_path.glob(".o.csv.*")) and not out.exists()
 
 
 def test_what_a_killed_run_left_is_swept_by_the_next(tmp_path, monkeypatch):
@@ -542,8 +577,8 @@ def test_traditional_headers(tmp_path):
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
 def test_bomless_utf16_chinese(tmp_path, codec):
     path = tmp_path / "export.csv"
-    path.write_bytes("时间,号码,内容\n2024-03-01 10:00:00,10086,您的账单已逾期，请还款\n2024-03-02 10:00:00,10010,明天见\n"
-                     .encode(codec))
+    path.write_bytes(("时间,号码,内容\n2024-03-01 10:00:00,10086,您的账单已逾期，请还款\n"
+                      "2024-03-02 10:00:00,10010,明天见\n").encode(codec))
     assert [(m.text, m.sender, m.error) for m in read_messages(str(path))] == [
         ("您的账单已逾期，请还款", "10086", ""), ("明天见", "10010", "")]
 

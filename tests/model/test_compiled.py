@@ -27,6 +27,7 @@ def _sklearn_proba(pipeline, texts):
     return pipeline.predict_proba(texts)[:, [classes.index(label) for label in LABELS]]
 
 
+@pytest.mark.slow
 def test_bundled_model_matches_its_pipeline_on_the_whole_corpus(corpus_rows):
     pipeline, _ = load_model()  # the bundled joblib pipeline
     compiled = dunning_nlp.load().model  # the bundled .npz
@@ -74,6 +75,7 @@ def test_feature_rows_match_the_feature_union(corpus_rows):
 
 @pytest.mark.parametrize("family, char_ngrams", [("logreg", (1, 3)), ("complement_nb", (1, 3)), ("sgd_huber", (1, 3)),
                                                   ("linear_svm", (2, 4))])  # (2, 4): the unpacked char path
+@pytest.mark.slow
 def test_other_families_compile_exactly(family, char_ngrams, corpus_rows):
     from dunning_nlp.train.corpus import read_records
     from dunning_nlp.train.features import build_features

@@ -3,8 +3,10 @@
 Invariance: what every real sender adds around a message — a 【signature】, an
 opt-out footer, a masked card or ID number, a 95xxx hotline, an ordinary
 link — must not change the label of a clear case.  Directional: a threat
-stripped of every mention of a debt is no longer a collection message
-(the debt-context gate, :mod:`dunning_nlp.model.gate`).  The messages are written
+stripped of every mention of a debt and of every collection act (a visit to
+verify finances, letters to the family, court steps, telling the contacts) is
+no longer a collection message (the debt-context gate,
+:mod:`dunning_nlp.model.gate`).  The messages are written
 for these tests; none is in the corpus.
 """
 
@@ -49,7 +51,8 @@ def test_sender_trappings_do_not_change_the_label(classifier, text, label, name)
 
 
 THREATS_WITHOUT_DEBT = [
-    ("你再不还钱，明天我们就上门找你，让你全家不得安宁。", "明天我们就上门找你，让你全家不得安宁。"),
+    # "上门" alone would stay collection: the guide makes a visit (上门 / 外访) debt context by itself
+    ("你再不还钱，明天我们就去你家，让你全家不得安宁。", "明天我们就去你家，让你全家不得安宁。"),
     ("欠款今天不处理，我们就把你的照片发到你们公司群里。", "今天不处理，我们就把你的照片发到你们公司群里。"),
     ("你这个老赖，欠债不还还拉黑我们，等着坐牢吧。", "你这个人，拉黑我们，等着坐牢吧。"),
     ("你的网贷逾期三个月了，我们已经联系你老婆和你领导。", "我们已经联系你老婆和你领导。"),

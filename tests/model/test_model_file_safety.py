@@ -318,6 +318,7 @@ def test_normaliser_and_tokenizer_caches_are_bounded_by_bytes():
     assert sum(getattr(m, n).cache_info().max_bytes for m, n in _CACHES) <= 160 << 20
 
 
+@pytest.mark.slow
 def test_long_distinct_texts_do_not_grow_memory_without_bound(monkeypatch):
     budget = 512 << 10
     for module, name in _CACHES:

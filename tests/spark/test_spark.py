@@ -27,6 +27,7 @@ from dunning_nlp.io import read_inputs
 from conftest import DATA, ROOT
 
 pyspark = pytest.importorskip("pyspark", reason="pip install 'dunning-nlp[spark]' to run the Spark tests")
+pytestmark = pytest.mark.slow  # a JVM starts: seconds per test
 
 SAMPLES = DATA / "samples"
 SCORES = ("score", *(f"score_{lab}" for lab in LABELS))

@@ -154,6 +154,7 @@ def test_no_opencc_key_contains_a_digit():
             assert not any("0" <= ch <= "9" for ch in key), (name, key)
 
 
+@pytest.mark.slow
 def test_piecewise_simplification_equals_opencc_on_the_corpus(corpus_rows):
     from dunning_nlp.text.normalize import _to_simplified
 

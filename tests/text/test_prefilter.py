@@ -47,6 +47,7 @@ def test_lookarounds_see_the_text_around_the_candidate():
         assert bool(fast.search(text)) == bool(pattern.search(text)), text
 
 
+@pytest.mark.slow
 def test_present_columns_equal_plain_search_on_the_corpus(corpus_rows):
     for row in corpus_rows[::3]:
         for form in (normalize_text(row["text"]), normalize_text(row["text"], compact=True)):

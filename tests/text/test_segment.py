@@ -56,6 +56,7 @@ def test_cache_dir_is_private(tmp_path, monkeypatch):
     assert stat.S_IMODE(os.stat(path).st_mode) & 0o077 == 0
 
 
+@pytest.mark.slow
 def test_fast_dictionary_cache_holds_exactly_what_jieba_builds(tmp_path, monkeypatch):
     from dunning_nlp.text.segment import _jieba_segmenter
 
@@ -119,6 +120,7 @@ def test_label_agreement_between_backends(classifier, corpus_rows, monkeypatch):
 
 
 @pytest.mark.parametrize("hmm", [False, True])
+@pytest.mark.slow
 def test_block_cache_gives_jiebas_own_tokens(corpus_rows, hmm):
     from dunning_nlp.text.normalize import normalize_text
     from dunning_nlp.text.segment import PLACEHOLDER_RE, _segmenter
@@ -141,6 +143,7 @@ def test_block_cache_gives_jiebas_own_tokens(corpus_rows, hmm):
     assert [tok(t) for t in texts] == [whole_text(t) for t in texts]
 
 
+@pytest.mark.slow
 def test_fused_dag_cut_gives_jiebas_tokens(corpus_rows):
     """dunning_nlp.text._dag.cut replaces jieba's cut(HMM=False) for speed: the tokens must be jieba's, text for text."""
     import json

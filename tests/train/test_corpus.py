@@ -68,6 +68,7 @@ def test_every_label_in_both_splits(corpus_rows):
     assert pairs == {(label, split) for label in LABELS for split in ("train", "test")}
 
 
+@pytest.mark.slow
 def test_corpus_file_is_what_the_generator_builds():
     result = subprocess.run([sys.executable, str(DATA / "build_corpus.py"), "--check"], cwd=ROOT,
                             capture_output=True, text=True)

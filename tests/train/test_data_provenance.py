@@ -15,6 +15,7 @@ CHECK = ROOT.parent / "shared" / "tools" / "check_no_copies.py"
 
 
 @pytest.mark.skipif(not CHECK.exists(), reason="../shared (the real dev set and its copy check) is not present")
+@pytest.mark.slow
 def test_no_text_in_data_copies_a_real_dev_message():
     done = subprocess.run([sys.executable, str(CHECK), str(ROOT / "data")], capture_output=True, text=True,
                           timeout=300)

@@ -147,9 +147,12 @@ def test_evaluate_real_cli(tmp_path, capsys):
     assert main(["evaluate", "--real", str(tmp_path / "missing")]) == 2
 
 
-# The targets of the real-traffic work, on the real dev set (../shared/real-dev), at the default prior, all met
-# by the bundled model (README "How good is it"): a retrain that misses one fails here.
+# The targets of the real-traffic work, on the real dev set (../shared/real-dev), at the default prior, met by the
+# bundled model (README "How good it is on real SMS"): a retrain that misses one fails here.  The collection file's
+# target (macro-F1 >= 0.85) is not met yet (0.810); its floor here is what the bundled model keeps, so that a
+# retrain cannot lose what data version 2026-12-07 gained (0.712 before it).
 @pytest.mark.skipif(not REAL_DEV.exists(), reason="../shared/real-dev is not present")
+@pytest.mark.slow
 def test_real_dev_targets(classifier):
     result = evaluate_real(classifier, REAL_DEV)
     rows = {(f["file"], r["gold"], r["group"]): r for f in result["files"] for r in f["rows"]}
@@ -159,8 +162,14 @@ def test_real_dev_targets(classifier):
     assert rows[("fbs.jsonl", "other", "")]["value"] <= 0.02
     bank, other = rows[("fbs.jsonl", "fraud", "FR:Phishing(Bank)")], rows[("fbs.jsonl", "fraud", "FR:Other")]
     recall = (bank["value"] * bank["n"] + other["value"] * other["n"]) / (bank["n"] + other["n"])
-    assert recall >= 0.90
+    assert recall >= 0.92
     assert rows[("spam.jsonl", "fraud", "")]["value"] >= 0.85
+    assert rows[("ham.jsonl", "other", "")]["value"] <= 0.005
+    assert rows[("fbs.jsonl", "fraud", "FR:Phishing(Other)")]["value"] >= 0.85
+    collection = next(f for f in result["files"] if f["file"] == "collection.jsonl")["per_label"]
+    assert collection["macro_f1"] >= 0.80
+    for label in ("reminder", "harassment", "third_party"):
+        assert collection["labels"][label]["f1"] >= 0.85, label
 
 
 def test_batch_workers_use_the_callers_classifier():
