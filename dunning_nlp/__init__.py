@@ -62,6 +62,7 @@ __all__ = [
     "DataError",
 ]
 
+
 def __getattr__(name: str):
     # TextNormalizer is a scikit-learn transformer: imported on first use so
     # that ``import dunning_nlp`` and prediction never load scikit-learn.

@@ -1,4 +1,5 @@
 """``python -m dunning_nlp`` runs the CLI."""
+
 import sys
 
 from .cli.app import main

@@ -61,8 +61,9 @@ def size_of(value: Any) -> int:
     return size
 
 
-def bounded_cache(max_bytes: int, *, max_item_bytes: int | None = None,
-                  cost: Callable[[tuple, Any], int] | None = None) -> Callable[[Callable[..., _R]], BoundedCached[_R]]:
+def bounded_cache(
+    max_bytes: int, *, max_item_bytes: int | None = None, cost: Callable[[tuple, Any], int] | None = None
+) -> Callable[[Callable[..., _R]], BoundedCached[_R]]:
     """Decorator: an LRU cache of a function of hashable positional arguments, bounded by bytes.
 
     ``max_item_bytes`` (default ``max_bytes // 64``) is the largest entry

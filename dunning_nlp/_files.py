@@ -43,8 +43,15 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-__all__ = ["atomic_writer", "check_output_target", "same_file", "file_kind", "scratch_dir", "remove_scratch",
-           "terminate_cleanly"]
+__all__ = [
+    "atomic_writer",
+    "check_output_target",
+    "same_file",
+    "file_kind",
+    "scratch_dir",
+    "remove_scratch",
+    "terminate_cleanly",
+]
 
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 _ATTEMPTS = 100
@@ -69,9 +76,13 @@ def _pid_alive(pid: int) -> bool:
 # ----------------------------------------------------------------- output targets
 def file_kind(mode: int) -> str:
     """What a file that is not regular is, in words (``a FIFO (named pipe)``, ``a character device``)."""
-    for test, words in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
-                        (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                        (stat.S_ISDIR, "a directory")):
+    for test, words in (
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISDIR, "a directory"),
+    ):
         if test(mode):
             return words
     return "not a regular file"
@@ -102,15 +113,21 @@ def check_output_target(path: str | os.PathLike, inputs: Iterable[str | os.PathL
     except OSError as exc:
         raise InputError(f"{path}: cannot be written ({exc.strerror or exc}); choose another output") from None
     if stat.S_ISDIR(info.st_mode):
-        raise InputError(f"{path}: is a directory; give the output a file name (for example "
-                         f"{os.path.join(str(path), 'results.csv')})")
+        raise InputError(
+            f"{path}: is a directory; give the output a file name (for example "
+            f"{os.path.join(str(path), 'results.csv')})"
+        )
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"{path}: {file_kind(info.st_mode)}, not a regular file; refusing to replace it with the "
-                         f"output (choose a file name)")
+        raise InputError(
+            f"{path}: {file_kind(info.st_mode)}, not a regular file; refusing to replace it with the "
+            f"output (choose a file name)"
+        )
     for source in inputs:
         if source != "-" and same_file(source, path):
-            raise InputError(f"{path}: is also an input ({source}); refusing to overwrite what is being read "
-                             f"(choose another output name)")
+            raise InputError(
+                f"{path}: is also an input ({source}); refusing to overwrite what is being read "
+                f"(choose another output name)"
+            )
 
 
 def _sweep_parts(target: Path) -> None:
@@ -145,8 +162,9 @@ def _create_temporary(target: Path) -> tuple[int, str]:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | os.PathLike, *, binary: bool = False, encoding: str = "utf-8",
-                  newline: str | None = "") -> Iterator[IO]:
+def atomic_writer(
+    path: str | os.PathLike, *, binary: bool = False, encoding: str = "utf-8", newline: str | None = ""
+) -> Iterator[IO]:
     """Open a temporary file beside ``path``; on success rename it onto ``path``, on error delete it.
 
     Refuses (:func:`check_output_target`) a ``path`` that is a directory or not a regular file.
@@ -158,7 +176,7 @@ def atomic_writer(path: str | os.PathLike, *, binary: bool = False, encoding: st
     fd, tmp = _create_temporary(target)
     _partials.add(tmp)
     try:
-        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding=encoding, newline=newline)) as fh:
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding=encoding, newline=newline) as fh:
             yield fh
         check_output_target(target)  # nothing became a device or a directory meanwhile
         os.replace(tmp, target)
@@ -249,8 +267,10 @@ def terminate_cleanly() -> Iterator[None]:
     ``finally`` blocks would have to see through: an exception raised while a finaliser runs is swallowed,
     and the process would go on.
     """
-    if threading.current_thread() is not threading.main_thread() or \
-            signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
         yield
         return
     owner = os.getpid()

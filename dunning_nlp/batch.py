@@ -26,23 +26,51 @@ import io
 import json
 import sys
 from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any, Iterable, Iterator, TextIO
+from typing import IO, Any, TextIO, cast
 
 from ._files import atomic_writer
-from .labels import LABELS
-from .model.prior import PriorSpec
 from .io import Message
+from .labels import LABELS
 from .model.classifier import Prediction
+from .model.prior import PriorSpec
 from .redact import redact
 from .text.unreadable import looks_unreadable
 
-__all__ = ["COLUMNS", "Row", "Tally", "EMPTY_BODY", "UNREADABLE_BODY", "classify_messages", "classify_rendered", "render_rows", "RowWriter",
-           "Summary", "MAX_CLASSIFY_CHARS", "csv_cell", "FORMULA_STARTS"]
+__all__ = [
+    "COLUMNS",
+    "Row",
+    "Tally",
+    "EMPTY_BODY",
+    "UNREADABLE_BODY",
+    "classify_messages",
+    "classify_rendered",
+    "render_rows",
+    "RowWriter",
+    "Summary",
+    "MAX_CLASSIFY_CHARS",
+    "csv_cell",
+    "FORMULA_STARTS",
+]
 
-COLUMNS: tuple[str, ...] = ("source", "record", "sender", "timestamp", "direction", "text", "label", "score",
-                            *(f"score_{label}" for label in LABELS), "secondary", "signals", "evidence", "error")
+COLUMNS: tuple[str, ...] = (
+    "source",
+    "record",
+    "sender",
+    "timestamp",
+    "direction",
+    "text",
+    "label",
+    "score",
+    *(f"score_{label}" for label in LABELS),
+    "secondary",
+    "signals",
+    "evidence",
+    "error",
+)
 #: Only the start of an (abnormally) long body is classified; the full text is still written.
 MAX_CLASSIFY_CHARS = 4000
 CHUNK = 512
@@ -58,7 +86,7 @@ class Summary:
     by_label: Counter = field(default_factory=Counter)
     by_sender: Counter = field(default_factory=Counter)
 
-    def add(self, tally: "Tally") -> None:
+    def add(self, tally: Tally) -> None:
         """Count one written row."""
         self.written += 1
         if not tally.label:
@@ -69,8 +97,10 @@ class Summary:
 
     def format(self) -> str:
         labels = ", ".join(f"{lab} {self.by_label[lab]}" for lab in (*LABELS, "(error)") if self.by_label[lab])
-        lines = [f"records read: {self.read}   rows written: {self.written}   errors: {self.errors}",
-                 f"by label: {labels or '-'}"]
+        lines = [
+            f"records read: {self.read}   rows written: {self.written}   errors: {self.errors}",
+            f"by label: {labels or '-'}",
+        ]
         if self.by_sender:
             top = ", ".join(f"{s} {n}" for s, n in self.by_sender.most_common(10))
             lines.append(f"collection messages by sender (top 10): {top}")
@@ -110,10 +140,20 @@ class Row:
         protect = redact if redacted else _same
         msg, pred = self.message, self.prediction
         row: dict[str, Any] = {
-            "source": msg.source, "record": msg.record, "sender": protect(msg.sender), "timestamp": msg.timestamp,
-            "direction": msg.direction, "text": protect(msg.text), "label": "", "score": "",
-            **{f"score_{lab}": "" for lab in LABELS}, "secondary": "", "signals": "", "evidence": "",
-            "error": self.error}
+            "source": msg.source,
+            "record": msg.record,
+            "sender": protect(msg.sender),
+            "timestamp": msg.timestamp,
+            "direction": msg.direction,
+            "text": protect(msg.text),
+            "label": "",
+            "score": "",
+            **{f"score_{lab}": "" for lab in LABELS},
+            "secondary": "",
+            "signals": "",
+            "evidence": "",
+            "error": self.error,
+        }
         if pred is not None:
             row["label"] = pred.label
             row["score"] = round(pred.score, 4)
@@ -184,7 +224,8 @@ def render_rows(rows: list[dict[str, Any]], fmt: str) -> str:
         return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
     buffer = io.StringIO()
     csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore").writerows(
-        {key: csv_cell(value) for key, value in row.items()} for row in rows)
+        {key: csv_cell(value) for key, value in row.items()} for row in rows
+    )
     return buffer.getvalue()
 
 
@@ -227,7 +268,16 @@ def _chunks(messages: Iterable[Message], size: int) -> Iterator[list[Message]]:
         yield chunk
 
 
-def _run(messages, classifier, model_path, prior, redacted, jobs, chunk_size, fmt):
+def _run(
+    messages: Iterable[Message],
+    classifier: Any,
+    model_path: str | None,
+    prior: PriorSpec,
+    redacted: bool,
+    jobs: int,
+    chunk_size: int,
+    fmt: str | None,
+) -> Iterator[Any]:
     """Yield one :func:`_process` result per chunk, in input order, in this process or in ``jobs`` workers.
 
     Workers use the same classifier as this process (inherited at fork, pickled otherwise): the one given,
@@ -255,9 +305,16 @@ def _run(messages, classifier, model_path, prior, redacted, jobs, chunk_size, fm
             yield pending.popleft().get()
 
 
-def classify_messages(messages: Iterable[Message], classifier=None, *, model_path: str | None = None,
-                      prior: PriorSpec = None, redacted: bool = False, jobs: int = 1,
-                      chunk_size: int = CHUNK) -> Iterator[Row]:
+def classify_messages(
+    messages: Iterable[Message],
+    classifier=None,
+    *,
+    model_path: str | None = None,
+    prior: PriorSpec = None,
+    redacted: bool = False,
+    jobs: int = 1,
+    chunk_size: int = CHUNK,
+) -> Iterator[Row]:
     """Yield one :class:`Row` per message, in input order.
 
     Parameters
@@ -277,9 +334,16 @@ def classify_messages(messages: Iterable[Message], classifier=None, *, model_pat
         yield from rows
 
 
-def classify_rendered(messages: Iterable[Message], fmt: str, *, model_path: str | None = None,
-                      prior: PriorSpec = None, redacted: bool = False, jobs: int = 1,
-                      chunk_size: int = CHUNK) -> Iterator[tuple[list[Tally], str]]:
+def classify_rendered(
+    messages: Iterable[Message],
+    fmt: str,
+    *,
+    model_path: str | None = None,
+    prior: PriorSpec = None,
+    redacted: bool = False,
+    jobs: int = 1,
+    chunk_size: int = CHUNK,
+) -> Iterator[tuple[list[Tally], str]]:
     """Like :func:`classify_messages`, but yield per chunk ``(tallies, rendered text)``.
 
     Formatting happens where the chunk is classified, so with ``jobs > 1``
@@ -304,13 +368,13 @@ class RowWriter:
         self.path = path
         self.fmt = fmt
         self._stdout = stdout
-        self._file = None  # the atomic_writer context when writing to a path
+        self._file: AbstractContextManager[IO] | None = None  # the atomic_writer context when writing to a path
         self._fh: TextIO | None = None
 
-    def __enter__(self) -> "RowWriter":
+    def __enter__(self) -> RowWriter:
         if self.path and self.path != "-":
             self._file = atomic_writer(self.path, encoding="utf-8-sig" if self.fmt == "csv" else "utf-8")
-            self._fh = self._file.__enter__()
+            self._fh = cast(TextIO, self._file.__enter__())  # text mode: atomic_writer's binary defaults to False
         else:
             self._fh = self._stdout or sys.stdout
         if self.fmt == "csv":
@@ -319,10 +383,12 @@ class RowWriter:
 
     def write_text(self, text: str) -> None:
         """Write rows already rendered by :func:`render_rows` in this writer's format."""
+        assert self._fh is not None, "RowWriter used outside its 'with' block"
         self._fh.write(text)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if self._file is None:
+            assert self._fh is not None  # set by __enter__
             self._fh.flush()
             return
         self._file.__exit__(exc_type, exc, tb)

@@ -37,18 +37,33 @@ _E = r"(?![0-9])"
 _EXTRA: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("id15", re.compile(_D + r"[1-9]\d{14}" + _E)),
     ("card", re.compile(_D + r"(?:\d{4}[ -]){2,4}\d{1,7}" + _E + "|" + _D + r"\d{13,19}" + _E)),
-    ("phone", re.compile(
-        _D + r"(?:(?:\+|00)86[- .]?)?1[3-9]\d[- .]?\d{4}[- .]?\d{4}" + _E
-        + "|" + _D + r"[5-9]\d{3}[- ]\d{4}" + _E
-        + "|" + _D + r"0\d{2,3}[- .]?\d{7,8}" + _E)),
+    (
+        "phone",
+        re.compile(
+            _D
+            + r"(?:(?:\+|00)86[- .]?)?1[3-9]\d[- .]?\d{4}[- .]?\d{4}"
+            + _E
+            + "|"
+            + _D
+            + r"[5-9]\d{3}[- ]\d{4}"
+            + _E
+            + "|"
+            + _D
+            + r"0\d{2,3}[- .]?\d{7,8}"
+            + _E
+        ),
+    ),
     ("qq", re.compile(r"(?:(?<![a-z])qq|扣扣|企鹅)[号:： ]*\d{5,11}" + _E, re.IGNORECASE)),
 )
 #: Every pattern :func:`redact` applies, in order: the shared catalogue, then the extras.
 #: (A number that is already masked, ``6222****1234``, is left as it is.)
-PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, pattern) for kind, pattern in PERSONAL_NUMBERS if kind != "masked") + _EXTRA
-_HAS_DIGIT = re.compile(r"\d|[\u00b2\u00b3\u00b9\u2070-\u209f\u2150-\u218f\u2460-\u24ff\u2776-\u2793"
-                        r"\u3220-\u3229\u3248-\u324f\u3251-\u325f\u3280-\u3289\u32b1-\u32bf\U0001f100-\U0001f10c]")
+PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    tuple((kind, pattern) for kind, pattern in PERSONAL_NUMBERS if kind != "masked") + _EXTRA
+)
+_HAS_DIGIT = re.compile(
+    r"\d|[\u00b2\u00b3\u00b9\u2070-\u209f\u2150-\u218f\u2460-\u24ff\u2776-\u2793"
+    r"\u3220-\u3229\u3248-\u324f\u3251-\u325f\u3280-\u3289\u32b1-\u32bf\U0001f100-\U0001f10c]"
+)
 _KEEP = frozenset("\n\r\t")
 
 
@@ -101,7 +116,7 @@ def _apply(pattern: re.Pattern[str], text: str) -> str:
         first, stop = max(origin[start], last), origin[end - 1] + 1
         digits = [i for i in range(start, end) if folded[i].isdigit()]
         keep_head, keep_tail = (3, 4) if len(digits) >= 11 else (2, 2)
-        hidden = {origin[i] for i in digits[keep_head:len(digits) - keep_tail]}
+        hidden = {origin[i] for i in digits[keep_head : len(digits) - keep_tail]}
         out.append(text[last:first])
         out.append("".join("*" if j in hidden else text[j] for j in range(first, stop)))
         last = stop

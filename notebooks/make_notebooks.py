@@ -6,7 +6,8 @@ as Python.  Run ``python notebooks/make_notebooks.py`` after editing it.
 
 Parameters are read from environment variables so CI can run every notebook
 quickly: ``DNLP_LIMIT`` (groups per label and split; empty = all),
-``DNLP_OUT`` (model output directory), ``DNLP_EXTRA`` (your labelled files,
+``DNLP_OUT`` (model output directory; by default a new directory, so that
+the bundled ``models/default.*`` is never replaced), ``DNLP_EXTRA`` (your labelled files,
 separated by ``:``), ``DNLP_SEED``, ``DNLP_FAMILY``, ``DNLP_MODEL``.
 """
 
@@ -22,7 +23,7 @@ PARAMS = '''# Parameters (environment variables let CI run this quickly; edit fr
 import os
 SEED = int(os.environ.get("DNLP_SEED", "0"))
 LIMIT = int(os.environ["DNLP_LIMIT"]) if os.environ.get("DNLP_LIMIT") else None   # groups per label; None = all
-OUT_DIR = os.environ.get("DNLP_OUT", "../models")
+OUT_DIR = os.environ.get("DNLP_OUT") or None   # None = a new directory models/trained-<time>; never the bundled model
 EXTRA = [p for p in os.environ.get("DNLP_EXTRA", "").split(":") if p]            # your labelled CSV/JSONL files
 FAMILY = os.environ.get("DNLP_FAMILY") or None                                   # None = compare and pick
 MODEL = os.environ.get("DNLP_MODEL") or None                                     # None = bundled model

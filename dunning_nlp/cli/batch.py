@@ -23,13 +23,21 @@ __all__ = ["add_batch_parser", "add_input_arguments", "input_messages", "binary_
 
 def add_batch_parser(sub) -> argparse.ArgumentParser:
     p = sub.add_parser(
-        "batch", help="classify every message in SMS dumps (XML, sms.db, mmssms.db, CSV, JSONL, text)",
+        "batch",
+        help="classify every message in SMS dumps (XML, sms.db, mmssms.db, CSV, JSONL, text)",
         description="Read SMS exports (format detected per file), classify every message and write one row per "
-                    "input record, errors included. A summary goes to stderr.")
-    p.add_argument("-o", "--output", help="output file (default: stdout); written atomically, never over a device, "
-                                         "a directory or one of the inputs")
-    p.add_argument("--output-format", choices=["csv", "jsonl"],
-                   help="csv or jsonl (default: from the output file's suffix, else csv)")
+        "input record, errors included. A summary goes to stderr.",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        help="output file (default: stdout); written atomically, never over a device, a directory or one of the inputs",
+    )
+    p.add_argument(
+        "--output-format",
+        choices=["csv", "jsonl"],
+        help="csv or jsonl (default: from the output file's suffix, else csv)",
+    )
     add_input_arguments(p)
     p.add_argument("--jobs", type=int, default=1, help="worker processes (default: 1)")
     p.set_defaults(func=run_batch_command)
@@ -39,8 +47,12 @@ def add_batch_parser(sub) -> argparse.ArgumentParser:
 def add_input_arguments(p: argparse.ArgumentParser) -> None:
     """Arguments shared by every command that reads SMS dumps."""
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, directories, or - for stdin")
-    p.add_argument("--format", default="auto", choices=[f.value for f in Format],
-                   help="input format for every input (default: detect per file)")
+    p.add_argument(
+        "--format",
+        default="auto",
+        choices=[f.value for f in Format],
+        help="input format for every input (default: detect per file)",
+    )
     add_column_arguments(p)
     p.add_argument("--redact", action="store_true", help="mask phone, ID and bank-card numbers in the output")
     p.add_argument("--model", help="model to use (default: the bundled model)")
@@ -58,11 +70,15 @@ def add_column_arguments(p: argparse.ArgumentParser) -> None:
 
 def add_prior_argument(p) -> None:
     """``--prior``: the class prior of the messages (see dunning_nlp.model.prior)."""
-    p.add_argument("--prior", default=None, metavar="P",
-                   help="share of messages that are not about a debt, between 0 and 1 (default: the model's "
-                        f"phone-dump prior, {DEFAULT_PRIOR['other']}), 'train' for the training mix, or 'auto' to "
-                        "estimate it from "
-                        "these inputs by EM (batch and report; reads the inputs twice, not stdin)")
+    p.add_argument(
+        "--prior",
+        default=None,
+        metavar="P",
+        help="share of messages that are not about a debt, between 0 and 1 (default: the model's "
+        f"phone-dump prior, {DEFAULT_PRIOR['other']}), 'train' for the training mix, or 'auto' to "
+        "estimate it from "
+        "these inputs by EM (batch and report; reads the inputs twice, not stdin)",
+    )
 
 
 class _Progress:
@@ -111,8 +127,9 @@ def _is_output(path: str, args) -> bool:
 
 def _redacted(message: Message) -> Message:
     """The message with the numbers in its file name, error and note masked (the text is masked when written)."""
-    return dataclasses.replace(message, source=redact(message.source), error=redact(message.error),
-                               note=redact(message.note))
+    return dataclasses.replace(
+        message, source=redact(message.source), error=redact(message.error), note=redact(message.note)
+    )
 
 
 def input_messages(paths: list[str], args, stdin) -> Iterator[Message]:
@@ -123,8 +140,13 @@ def input_messages(paths: list[str], args, stdin) -> Iterator[Message]:
     SIGTERM while reading removes scratch files (:func:`dunning_nlp._files.terminate_cleanly`).
     """
     check_output(args, paths)
-    options = dict(text_column=args.text_column, sender_column=args.sender_column, time_column=args.time_column,
-                   direction_column=args.direction_column, tz=args.tz)
+    options = dict(
+        text_column=args.text_column,
+        sender_column=args.sender_column,
+        time_column=args.time_column,
+        direction_column=args.direction_column,
+        tz=args.tz,
+    )
     with terminate_cleanly():
         for path in paths:  # one unreadable file gives an error row; the others are still read
             if path != "-" and _is_output(path, args):
@@ -190,13 +212,16 @@ def _write_rows(args, paths: list[str], fmt: str, raw_stdin, out: TextIO, err: T
     first = next(stream, None)
     chunks: Iterator = iter(())
     if first is not None:
-        chunks = iter(classify_rendered(_chain(first, stream), fmt, model_path=args.model, prior=prior,
-                                        redacted=args.redact, jobs=args.jobs))
+        chunks = iter(
+            classify_rendered(
+                _chain(first, stream), fmt, model_path=args.model, prior=prior, redacted=args.redact, jobs=args.jobs
+            )
+        )
     head = next(chunks, None)
     progress = _Progress(err)
     try:
         with RowWriter(args.output, fmt, stdout=out) as writer:
-            for tallies, text in (_chain(head, chunks) if head is not None else ()):
+            for tallies, text in _chain(head, chunks) if head is not None else ():
                 writer.write_text(text)
                 for tally in tallies:
                     summary.add(tally)
@@ -207,8 +232,10 @@ def _write_rows(args, paths: list[str], fmt: str, raw_stdin, out: TextIO, err: T
         if isinstance(exc, DunningNLPError):
             raise
         progress.close()
-        err.write(f"dunning-nlp: error: cannot write {args.output or 'to standard output'}: "
-                  f"{exc.strerror or exc}; nothing was kept\n")
+        err.write(
+            f"dunning-nlp: error: cannot write {args.output or 'to standard output'}: "
+            f"{exc.strerror or exc}; nothing was kept\n"
+        )
         _silence(out)
         return None
     progress.close()

@@ -37,7 +37,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 from urllib.parse import unquote
 
 from dunning_nlp.batch import COLUMNS
@@ -55,9 +55,11 @@ __all__ = ["add_spark_parser", "run_spark_command", "classify_files", "input_fra
 FORMATS = ("auto", "parquet", "csv", "tsv", "jsonl")
 #: What a suffix says an input is: the readers' table (:data:`dunning_nlp.io.detect.SUFFIXES`) for the formats
 #: Spark reads (``.json`` is read as JSON Lines), plus Parquet, which only Spark reads.
-_SUFFIXES = {".parquet": "parquet", ".pq": "parquet",
-             **{suffix: fmt.value for suffix, fmt in SUFFIXES.items()
-                if fmt in (Format.CSV, Format.TSV, Format.JSONL)}}
+_SUFFIXES = {
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    **{suffix: fmt.value for suffix, fmt in SUFFIXES.items() if fmt in (Format.CSV, Format.TSV, Format.JSONL)},
+}
 _CORRUPT = "_corrupt_record"
 _ROLES = ("sender", "timestamp", "direction")
 
@@ -65,27 +67,40 @@ _ROLES = ("sender", "timestamp", "direction")
 def add_spark_parser(sub) -> argparse.ArgumentParser:
     """Register ``spark`` on the CLI's sub-parsers (or on a parser of its own for spark-submit)."""
     p = sub.add_parser(
-        "spark", help="classify Parquet/CSV/JSON Lines on Apache Spark, writing Parquet (pip install dunning-nlp[spark])",
+        "spark",
+        help="classify Parquet/CSV/JSON Lines on Apache Spark, writing Parquet (pip install dunning-nlp[spark])",
         description="Read Parquet, CSV/TSV or JSON Lines from any path Spark reads, classify every record with the "
-                    "same model as batch and write Parquet with batch's columns, one row per input record, errors "
-                    "included. A summary goes to stderr.")
+        "same model as batch and write Parquet with batch's columns, one row per input record, errors "
+        "included. A summary goes to stderr.",
+    )
     _add_arguments(p)
     p.set_defaults(func=run_spark_command)
     return p
 
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, directories or globs Spark reads (file:, hdfs:, s3a: ...)")
+    p.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="files, directories or globs Spark reads (file:, hdfs:, s3a: ...)"
+    )
     p.add_argument("-o", "--output", required=True, help="output Parquet directory")
     p.add_argument("--overwrite", action="store_true", help="replace the output directory if it exists")
-    p.add_argument("--input-format", default="auto", choices=FORMATS,
-                   help="format of every input (default: from each input's suffix, or of the files in a local directory)")
+    p.add_argument(
+        "--input-format",
+        default="auto",
+        choices=FORMATS,
+        help="format of every input (default: from each input's suffix, or of the files in a local directory)",
+    )
     add_column_arguments(p)
     p.add_argument("--encoding", default="UTF-8", help="CSV/JSON encoding (default: UTF-8)")
-    p.add_argument("--csv-multiline", action="store_true", help="CSV fields may span lines (each file is then one task)")
+    p.add_argument(
+        "--csv-multiline", action="store_true", help="CSV fields may span lines (each file is then one task)"
+    )
     p.add_argument("--redact", action="store_true", help="mask phone, ID and bank-card numbers in the output")
-    p.add_argument("--model", help="model .npz on a path the driver and every executor read, or the name of one shipped "
-                                   "with --files MODEL.npz,MODEL.json (default: the bundled model)")
+    p.add_argument(
+        "--model",
+        help="model .npz on a path the driver and every executor read, or the name of one "
+        "shipped with --files MODEL.npz,MODEL.json (default: the bundled model)",
+    )
     add_prior_argument(p)
     p.add_argument("--master", help="Spark master (default: spark-submit's, else local[*])")
     p.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE", help="Spark setting (repeatable)")
@@ -107,13 +122,14 @@ def _format_of(path: str, given: str) -> str:
     suffix = Path(path.rstrip("/")).suffix.lower()
     if suffix in _SUFFIXES:
         return _SUFFIXES[suffix]
-    local = Path(path[len("file:"):] if path.startswith("file:") else path)
+    local = Path(path[len("file:") :] if path.startswith("file:") else path)
     if local.is_dir():
         found = {_SUFFIXES[f.suffix.lower()] for f in local.rglob("*") if f.is_file() and f.suffix.lower() in _SUFFIXES}
         if len(found) == 1:
             return found.pop()
-    raise UnknownFormatError(f"{path}: cannot tell the input format from its name; give --input-format "
-                             f"parquet, csv, tsv or jsonl")
+    raise UnknownFormatError(
+        f"{path}: cannot tell the input format from its name; give --input-format parquet, csv, tsv or jsonl"
+    )
 
 
 def _pick(columns: list[str], role: str, override: str | None, path: str) -> str | None:
@@ -128,16 +144,20 @@ def _pick(columns: list[str], role: str, override: str | None, path: str) -> str
         if column_key(override) in keys:
             return columns[keys.index(column_key(override))]
         flag = f"--{role.replace('timestamp', 'time')}-column"
-        raise ColumnError(f"{path}: no column named {override!r} (columns: {', '.join(columns)}); give {flag} a "
-                          f"name from them or a 0-based index")
+        raise ColumnError(
+            f"{path}: no column named {override!r} (columns: {', '.join(columns)}); give {flag} a "
+            f"name from them or a 0-based index"
+        )
     found = find_column(columns, role)
     if found is not None:
         return columns[found]
     if role == "text":
         if len(columns) == 1:
             return columns[0]
-        raise UnknownFormatError(f"{path}: cannot tell which column holds the message text (columns: "
-                                 f"{', '.join(columns)}); name it with --text-column")
+        raise UnknownFormatError(
+            f"{path}: cannot tell which column holds the message text (columns: "
+            f"{', '.join(columns)}); name it with --text-column"
+        )
     return None
 
 
@@ -147,19 +167,35 @@ def _read(spark, path: str, fmt: str, args):
     if fmt == "parquet":
         return reader.parquet(path)
     if fmt == "jsonl":
-        return (reader.option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", _CORRUPT)
-                .option("encoding", args.encoding).json(path))
+        return (
+            reader.option("mode", "PERMISSIVE")
+            .option("columnNameOfCorruptRecord", _CORRUPT)
+            .option("encoding", args.encoding)
+            .json(path)
+        )
     from pyspark.sql.types import StringType, StructField, StructType
 
-    options = {"header": "true", "sep": "\t" if fmt == "tsv" else ",", "encoding": args.encoding,
-               "multiLine": "true" if args.csv_multiline else "false"}
+    options = {
+        "header": "true",
+        "sep": "\t" if fmt == "tsv" else ",",
+        "encoding": args.encoding,
+        "multiLine": "true" if args.csv_multiline else "false",
+    }
     if fmt == "tsv":
         options["quote"] = ""  # plain TSV exports do not quote (as batch reads them)
     header = reader.options(**options).csv(path).columns
     names = [c.lstrip("\ufeff") for c in header]
-    schema = StructType([StructField(c, StringType(), True) for c in names] + [StructField(_CORRUPT, StringType(), True)])
-    return (spark.read.options(**options).option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", _CORRUPT)
-            .option("enforceSchema", "true").schema(schema).csv(path))
+    schema = StructType(
+        [StructField(c, StringType(), True) for c in names] + [StructField(_CORRUPT, StringType(), True)]
+    )
+    return (
+        spark.read.options(**options)
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", _CORRUPT)
+        .option("enforceSchema", "true")
+        .schema(schema)
+        .csv(path)
+    )
 
 
 def input_frame(spark, path: str, args):
@@ -175,25 +211,39 @@ def input_frame(spark, path: str, args):
     df = _read(spark, path, fmt, args)
     columns = [c for c in df.columns if c != _CORRUPT]
     text = _pick(columns, "text", args.text_column, path)
-    roles = {role: _pick(columns, role, getattr(args, f"{role.replace('timestamp', 'time')}_column"), path)
-             for role in _ROLES}
+    roles = {
+        role: _pick(columns, role, getattr(args, f"{role.replace('timestamp', 'time')}_column"), path)
+        for role in _ROLES
+    }
     none = F.lit(None).cast("string")
     base = df.select(
-        F.input_file_name().alias("_file"), F.input_file_block_start().alias("_block"),
-        F.monotonically_increasing_id().alias("_id"), F.col(f"`{text}`").alias("_text"),
+        F.input_file_name().alias("_file"),
+        F.input_file_block_start().alias("_block"),
+        F.monotonically_increasing_id().alias("_id"),
+        F.col(f"`{text}`").alias("_text"),
         *[(F.col(f"`{c}`").cast("string") if c else none).alias(f"_{role}") for role, c in roles.items()],
-        (F.col(_CORRUPT) if _CORRUPT in df.columns else none).alias("_corrupt"))
+        (F.col(_CORRUPT) if _CORRUPT in df.columns else none).alias("_corrupt"),
+    )
     splits = base.groupBy("_file", "_block").agg(F.min("_id").alias("_first"), F.count(F.lit(1)).alias("_n"))
     earlier = Window.partitionBy("_file").orderBy("_block").rowsBetween(Window.unboundedPreceding, -1)
-    splits = splits.select("_file", "_block", "_first", F.coalesce(F.sum("_n").over(earlier), F.lit(0)).alias("_before"))
+    splits = splits.select(
+        "_file", "_block", "_first", F.coalesce(F.sum("_n").over(earlier), F.lit(0)).alias("_before")
+    )
     numbered = base.join(F.broadcast(splits), ["_file", "_block"])
-    return numbered.select(F.col("_file").alias("source"), (F.col("_id") - F.col("_first") + F.col("_before") + 1)
-                           .alias("record"), "_text", "_sender", "_timestamp", "_direction", "_corrupt"), fmt
+    return numbered.select(
+        F.col("_file").alias("source"),
+        (F.col("_id") - F.col("_first") + F.col("_before") + 1).alias("record"),
+        "_text",
+        "_sender",
+        "_timestamp",
+        "_direction",
+        "_corrupt",
+    ), fmt
 
 
 def _source(uri: str) -> str:
     """A local file as a plain path, anything else as the URI Spark read."""
-    return unquote(uri[len("file:"):].replace("///", "/", 1) if uri.startswith("file:") else uri)
+    return unquote(uri[len("file:") :].replace("///", "/", 1) if uri.startswith("file:") else uri)
 
 
 def _records(frame, fmt: str, zone, redacted: bool = False) -> list:
@@ -204,25 +254,33 @@ def _records(frame, fmt: str, zone, redacted: bool = False) -> list:
     """
     messages = []
     for source, record, text, sender, stamp, direction, corrupt in zip(
-            *(frame[c].tolist() for c in ("source", "record", "_text", "_sender", "_timestamp", "_direction",
-                                         "_corrupt"))):
+        *(frame[c].tolist() for c in ("source", "record", "_text", "_sender", "_timestamp", "_direction", "_corrupt"))
+    ):
         m = _message(int(record), "" if text is None else text)  # a missing cell is an empty body, as in batch
         error = m.error
         if corrupt is not None:
             kind = "JSON" if fmt == "jsonl" else fmt.upper()
             error = f"record {int(record)}: not valid {kind} ({str(corrupt).strip()[:80]!r})"
         timestamp, problem = parse_timestamp(stamp, zone)
-        m = replace(m, source=_source(source), text="" if corrupt is not None else m.text, error=error,
-                    sender=(sender or "").strip(), timestamp=timestamp, direction=direction_of(direction),
-                    note=problem and f"record {int(record)}: {problem}")
+        m = replace(
+            m,
+            source=_source(source),
+            text="" if corrupt is not None else m.text,
+            error=error,
+            sender=(sender or "").strip(),
+            timestamp=timestamp,
+            direction=direction_of(direction),
+            note=problem and f"record {int(record)}: {problem}",
+        )
         if redacted:
             m = replace(m, source=redact(m.source), error=redact(m.error), note=redact(m.note))
         messages.append(m)
     return messages
 
 
-def _rows_batches(batches: Iterable, fmt: str, tz: str | None, model_path: str | None, prior,
-                  redacted: bool) -> Iterator:
+def _rows_batches(
+    batches: Iterable, fmt: str, tz: str | None, model_path: str | None, prior, redacted: bool
+) -> Iterator:
     """mapInPandas body: ``batch``'s output rows for every pandas batch of input records."""
     import pandas as pd
 
@@ -243,7 +301,7 @@ def _rows_batches(batches: Iterable, fmt: str, tz: str | None, model_path: str |
 def classify_files(spark, inputs: list[str], output: str, args) -> None:
     """Classify every input and write one Parquet directory with ``batch``'s columns (one row per record)."""
     schema = output_schema()
-    result = None
+    result: Any = None  # the union of every input's Spark DataFrame (pyspark is untyped here)
     model, prior, tz, redacted = args.model, args.prior, args.tz, args.redact
     _classifier(model, prior)  # a wrong model fails here, once, with the loader's message, before any task
     spark.conf.set("spark.sql.session.timeZone", str(get_tz(tz)))  # Parquet timestamps cast to text in --tz
@@ -274,20 +332,32 @@ def summarise(spark, output: str) -> dict:
 
     df = spark.read.parquet(output)
     failed = F.col("label").isNull() & F.col("error").isNotNull()
-    per_file = df.groupBy("source").agg(F.count(F.lit(1)).alias("rows"), F.max("record").alias("last"),
-                                        F.sum(F.when(failed, 1).otherwise(0)).alias("errors"))
-    totals = per_file.agg(F.sum("rows").alias("rows"), F.sum("last").alias("records"),
-                          F.sum("errors").alias("errors"),
-                          F.sum(F.when(F.col("rows") != F.col("last"), 1).otherwise(0)).alias("gaps")).first()
+    per_file = df.groupBy("source").agg(
+        F.count(F.lit(1)).alias("rows"),
+        F.max("record").alias("last"),
+        F.sum(F.when(failed, 1).otherwise(0)).alias("errors"),
+    )
+    totals = per_file.agg(
+        F.sum("rows").alias("rows"),
+        F.sum("last").alias("records"),
+        F.sum("errors").alias("errors"),
+        F.sum(F.when(F.col("rows") != F.col("last"), 1).otherwise(0)).alias("gaps"),
+    ).first()
     labels = {r["label"] or "(error)": r["count"] for r in df.groupBy("label").count().collect()}
-    return {"rows": totals["rows"] or 0, "records": totals["records"] or 0, "errors": totals["errors"] or 0,
-            "gaps": totals["gaps"] or 0, "by_label": labels}
+    return {
+        "rows": totals["rows"] or 0,
+        "records": totals["records"] or 0,
+        "errors": totals["errors"] or 0,
+        "gaps": totals["gaps"] or 0,
+        "by_label": labels,
+    }
 
 
 def _format_summary(s: dict) -> str:
     labels = ", ".join(f"{lab} {s['by_label'][lab]}" for lab in (*LABELS, "(error)") if s["by_label"].get(lab))
-    return (f"records read: {s['records']}   rows written: {s['rows']}   errors: {s['errors']}\n"
-            f"by label: {labels or '-'}")
+    return (
+        f"records read: {s['records']}   rows written: {s['rows']}   errors: {s['errors']}\nby label: {labels or '-'}"
+    )
 
 
 def session(master: str | None = None, conf: Iterable[str] = ()):
@@ -328,8 +398,10 @@ def run_spark_command(args, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     summary = summarise(spark, args.output)
     err.write(_format_summary(summary) + "\n")
     if summary["records"] != summary["rows"] or summary["gaps"]:  # would be a bug: one row per record
-        err.write(f"dunning-nlp: internal error: {summary['records']} records but {summary['rows']} rows "
-                  f"({summary['gaps']} files with missing or doubled records)\n")
+        err.write(
+            f"dunning-nlp: internal error: {summary['records']} records but {summary['rows']} rows "
+            f"({summary['gaps']} files with missing or doubled records)\n"
+        )
         return 1
     return 0
 

@@ -47,8 +47,9 @@ from .message import Message
 __all__ = ["Format", "Message", "detect_format", "read_messages", "expand_inputs", "read_inputs"]
 
 
-def read_messages(path: str, format: Format | str = Format.AUTO, *, stdin: BinaryIO | None = None,
-                  strict: bool = True, **options) -> Iterator[Message]:
+def read_messages(
+    path: str, format: Format | str = Format.AUTO, *, stdin: BinaryIO | None = None, strict: bool = True, **options
+) -> Iterator[Message]:
     """Stream the messages of one file (or ``-`` for standard input).
 
     Options: ``tz`` (IANA zone for times without one), and for CSV/JSONL
@@ -153,10 +154,16 @@ def _dispatch(source: str, path: str, fh: BinaryIO, fmt: Format, options: dict) 
     elif fmt is Format.ANDROID_DB:
         yield from sqlite.read_android_db(path, tz=tz, source=source)
     elif fmt in (Format.CSV, Format.TSV):
-        yield from tabular.read_csv(source, fh, delimiter="\t" if fmt is Format.TSV else options.get("delimiter"),
-                                    text_column=options.get("text_column"), sender_column=options.get("sender_column"),
-                                    time_column=options.get("time_column"),
-                                    direction_column=options.get("direction_column"), tz=tz)
+        yield from tabular.read_csv(
+            source,
+            fh,
+            delimiter="\t" if fmt is Format.TSV else options.get("delimiter"),
+            text_column=options.get("text_column"),
+            sender_column=options.get("sender_column"),
+            time_column=options.get("time_column"),
+            direction_column=options.get("direction_column"),
+            tz=tz,
+        )
     elif fmt is Format.JSONL:
         if not path.lower().endswith(LINE_SUFFIXES) and decoded_head(_peek(fh)).startswith("["):
             yield from read_json_array(source, fh, text_column=options.get("text_column"), tz=tz)

@@ -56,8 +56,7 @@ def _pair(match: re.Match[str]) -> str:
 
 
 def _allowed(code: int) -> bool:
-    return (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
-            or 0x10000 <= code <= 0x10FFFF)
+    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
 
 
 def _numeric(match: re.Match[str]) -> str:
@@ -144,7 +143,7 @@ class _TooDeep(Exception):
 class _Records:
     """Parser target: collects ``(tag, attributes, parts)`` of each finished ``<sms>``/``<mms>``, nothing else."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.depth = 0
         self.root = ""
         self.current: tuple[str, dict, list, int] | None = None
@@ -172,8 +171,9 @@ class _Records:
         return None
 
 
-def read_android_xml(path: str, *, tz: str | None = None, source: str | None = None,
-                     info: dict | None = None) -> Iterator[Message]:
+def read_android_xml(
+    path: str, *, tz: str | None = None, source: str | None = None, info: dict | None = None
+) -> Iterator[Message]:
     """Yield one :class:`Message` per ``<sms>`` / ``<mms>``; a parse error yields an error record and stops.
 
     Records name ``source`` (default ``path``); ``info``, when given, receives the root element's name
@@ -187,8 +187,9 @@ def read_android_xml(path: str, *, tz: str | None = None, source: str | None = N
     source = source or path
     zone = get_tz(tz)
     records = _Records()
-    parser = DefusedXMLParser(target=records, encoding="utf-8", forbid_dtd=False, forbid_entities=True,
-                              forbid_external=True)
+    parser = DefusedXMLParser(
+        target=records, encoding="utf-8", forbid_dtd=False, forbid_entities=True, forbid_external=True
+    )
     number = 0
 
     def finished() -> Iterator[Message]:
@@ -212,17 +213,27 @@ def read_android_xml(path: str, *, tz: str | None = None, source: str | None = N
         except ParseError as exc:
             yield from finished()
             line, col = getattr(exc, "position", (0, 0))
-            yield Message(source, number + 1, error=f"XML broken at line {line}, column {col} ({exc}); "
-                                                    f"records after this point cannot be read")
+            yield Message(
+                source,
+                number + 1,
+                error=f"XML broken at line {line}, column {col} ({exc}); records after this point cannot be read",
+            )
         except DefusedXmlException as exc:
             yield from finished()
-            yield Message(source, number + 1, error=f"XML refused: {type(exc).__name__} (entity declarations and "
-                                                    f"external entities are not allowed)")
+            yield Message(
+                source,
+                number + 1,
+                error=f"XML refused: {type(exc).__name__} (entity declarations and external entities are not allowed)",
+            )
         except _TooDeep:
             yield from finished()
             line = parser.parser.CurrentLineNumber
-            yield Message(source, number + 1, error=f"XML nested deeper than {MAX_DEPTH:,} elements at line "
-                                                    f"{line}; records after this point cannot be read")
+            yield Message(
+                source,
+                number + 1,
+                error=f"XML nested deeper than {MAX_DEPTH:,} elements at line "
+                f"{line}; records after this point cannot be read",
+            )
         finally:
             if info is not None:
                 info["root"] = records.root
@@ -233,8 +244,9 @@ def _safe_message(source: str, number: int, tag: str, attrs: dict, parts: list, 
     try:
         return _message(source, number, tag, attrs, parts, zone)
     except Exception as exc:  # noqa: BLE001 - reported in the record
-        return Message(source, number, error=f"<{tag}> record {number} unreadable ({type(exc).__name__}: "
-                                             f"{str(exc)[:120]})")
+        return Message(
+            source, number, error=f"<{tag}> record {number} unreadable ({type(exc).__name__}: {str(exc)[:120]})"
+        )
 
 
 def _message(source: str, number: int, tag: str, attrs: dict, parts: list, zone) -> Message:
@@ -254,8 +266,16 @@ def _message(source: str, number: int, tag: str, attrs: dict, parts: list, zone)
         text = ""
     if len(text) > _MAX_ATTR:
         text, error = text[:_MAX_ATTR], f"body longer than {_MAX_ATTR} characters: truncated"
-    return Message(source, number, text=text, sender=sender, timestamp=stamp, direction=direction, error=error,
-                   note=problem and f"record {number}: {problem}")
+    return Message(
+        source,
+        number,
+        text=text,
+        sender=sender,
+        timestamp=stamp,
+        direction=direction,
+        error=error,
+        note=problem and f"record {number}: {problem}",
+    )
 
 
 # ----------------------------------------------------------------- XML that holds no messages
@@ -272,8 +292,16 @@ def read_backup(path: str, *, tz: str | None = None, source: str | None = None) 
         return
     root = info.get("root", "")
     if root == "calls":
-        yield Message(source, 1, error="a call-log backup (<calls>), not messages: SMS Backup & Restore writes "
-                                       "calls and messages to separate files; give the sms-*.xml one")
+        yield Message(
+            source,
+            1,
+            error="a call-log backup (<calls>), not messages: SMS Backup & Restore writes "
+            "calls and messages to separate files; give the sms-*.xml one",
+        )
     elif root != "smses":  # an empty <smses/> is an empty backup, not a mistake
-        yield Message(source, 1, error=f"no <sms> or <mms> records: root element <{root or '?'}> is not an "
-                                       f"SMS Backup & Restore <smses> file")
+        yield Message(
+            source,
+            1,
+            error=f"no <sms> or <mms> records: root element <{root or '?'}> is not an "
+            f"SMS Backup & Restore <smses> file",
+        )

@@ -13,8 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-__all__ = ["ROLES", "COLUMN_ALIASES", "DAY_KEYS", "CLOCK_KEYS", "column_key", "find_column", "first_value",
-           "known_keys"]
+__all__ = [
+    "ROLES",
+    "COLUMN_ALIASES",
+    "DAY_KEYS",
+    "CLOCK_KEYS",
+    "column_key",
+    "find_column",
+    "first_value",
+    "known_keys",
+]
 
 #: The roles a column can play, in the order a row is built.
 ROLES: tuple[str, ...] = ("text", "sender", "timestamp", "direction")
@@ -34,24 +42,93 @@ def column_key(name) -> str:
 
 
 _ALIASES: dict[str, tuple[str, ...]] = {
-    "text": ("text", "body", "content", "message", "msg", "sms", "内容", "短信内容", "短信", "正文", "消息", "消息内容",
-             "信息内容", "讯息内容", "简讯内容", "简讯", "讯息", "内文", "messagetext", "smsbody", "messagebody"),
-    "sender": ("senderid", "sender", "address", "from", "phone", "number", "phonenumber", "号码", "手机号", "手机号码",
-               "电话", "电话号码", "号码/联系人", "发件人", "发送方", "发信人", "对方号码", "联系人", "联络人",
-               "contact", "sendername", "寄件人"),
-    "timestamp": ("messagedate", "date", "time", "timestamp", "datetime", "sent", "received", "时间", "日期",
-                  "发送时间", "接收时间", "短信时间", "日期时间"),
+    "text": (
+        "text",
+        "body",
+        "content",
+        "message",
+        "msg",
+        "sms",
+        "内容",
+        "短信内容",
+        "短信",
+        "正文",
+        "消息",
+        "消息内容",
+        "信息内容",
+        "讯息内容",
+        "简讯内容",
+        "简讯",
+        "讯息",
+        "内文",
+        "messagetext",
+        "smsbody",
+        "messagebody",
+    ),
+    "sender": (
+        "senderid",
+        "sender",
+        "address",
+        "from",
+        "phone",
+        "number",
+        "phonenumber",
+        "号码",
+        "手机号",
+        "手机号码",
+        "电话",
+        "电话号码",
+        "号码/联系人",
+        "发件人",
+        "发送方",
+        "发信人",
+        "对方号码",
+        "联系人",
+        "联络人",
+        "contact",
+        "sendername",
+        "寄件人",
+    ),
+    "timestamp": (
+        "messagedate",
+        "date",
+        "time",
+        "timestamp",
+        "datetime",
+        "sent",
+        "received",
+        "时间",
+        "日期",
+        "发送时间",
+        "接收时间",
+        "短信时间",
+        "日期时间",
+    ),
     "direction": ("direction", "type", "类型", "方向", "收发", "收/发", "status"),
 }
 #: Header names (in :func:`column_key` form) recognised for each role, best first.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    role: tuple(dict.fromkeys(column_key(n) for n in names)) for role, names in _ALIASES.items()}
+    role: tuple(dict.fromkeys(column_key(n) for n in names)) for role, names in _ALIASES.items()
+}
 #: Headers of a column that holds only a calendar date, and of one that holds only a time of day.
 DAY_KEYS: tuple[str, ...] = tuple(column_key(n) for n in ("date", "日期", "day", "发送日期", "接收日期"))
 CLOCK_KEYS: tuple[str, ...] = tuple(column_key(n) for n in ("time", "时间", "clock", "发送时间", "接收时间"))
 #: For a JSON object: the keys that hold the time, best first (a full timestamp before a date or a time).
-JSON_TIME_KEYS: tuple[str, ...] = ("timestamp", "datetime", "messagedate", "date", "time", "时间", "日期", "发送时间",
-                                   "接收时间", "短信时间", "日期时间", "sent", "received")
+JSON_TIME_KEYS: tuple[str, ...] = (
+    "timestamp",
+    "datetime",
+    "messagedate",
+    "date",
+    "time",
+    "时间",
+    "日期",
+    "发送时间",
+    "接收时间",
+    "短信时间",
+    "日期时间",
+    "sent",
+    "received",
+)
 
 
 def known_keys() -> set[str]:

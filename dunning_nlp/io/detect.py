@@ -18,8 +18,17 @@ from .._files import file_kind
 from ..errors import InputFileError, UnknownFormatError
 from .columns import column_key, known_keys
 
-__all__ = ["Format", "SUFFIXES", "LINE_SUFFIXES", "detect_format", "expand_inputs", "decoded_head", "sniff",
-           "format_for_name", "supported_suffixes"]
+__all__ = [
+    "Format",
+    "SUFFIXES",
+    "LINE_SUFFIXES",
+    "detect_format",
+    "expand_inputs",
+    "decoded_head",
+    "sniff",
+    "format_for_name",
+    "supported_suffixes",
+]
 
 
 class Format(str, Enum):
@@ -40,8 +49,16 @@ class Format(str, Enum):
 
 #: What a file's suffix says it is.  ``None``: a SQLite database, decided by the tables inside.
 SUFFIXES: dict[str, Format | None] = {
-    ".xml": Format.ANDROID_XML, ".csv": Format.CSV, ".tsv": Format.TSV, ".jsonl": Format.JSONL,
-    ".ndjson": Format.JSONL, ".json": Format.JSONL, ".txt": Format.TEXT, ".db": None, ".sqlite": None}
+    ".xml": Format.ANDROID_XML,
+    ".csv": Format.CSV,
+    ".tsv": Format.TSV,
+    ".jsonl": Format.JSONL,
+    ".ndjson": Format.JSONL,
+    ".json": Format.JSONL,
+    ".txt": Format.TEXT,
+    ".db": None,
+    ".sqlite": None,
+}
 #: Suffixes that always mean one JSON value per line, even when a line is an array.
 LINE_SUFFIXES: tuple[str, ...] = (".jsonl", ".ndjson")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -107,8 +124,7 @@ def sniff(head: bytes, columns: Sequence[str | None] = ()) -> Format:
     return Format.TEXT
 
 
-def detect_format(path: str | os.PathLike, head: bytes | None = None, *,
-                  columns: Sequence[str | None] = ()) -> Format:
+def detect_format(path: str | os.PathLike, head: bytes | None = None, *, columns: Sequence[str | None] = ()) -> Format:
     """The format of a file: SQLite by its magic bytes and tables, then by the suffix, then by content.
 
     The suffix decides (a ``.csv`` whose first byte is ``"`` is CSV, a ``.txt`` is text whatever it starts
@@ -134,8 +150,10 @@ def detect(name: str, path: Path, head: bytes | None, columns: Sequence[str | No
             return Format.ANDROID_DB
         if kind == "call-log":
             raise UnknownFormatError(f"{name}: a call log (table calls), not messages; no SMS to read in it")
-        raise UnknownFormatError(f"{name}: SQLite file with neither a message/handle (iOS) nor an sms (Android) "
-                                 f"table; not a supported SMS database")
+        raise UnknownFormatError(
+            f"{name}: SQLite file with neither a message/handle (iOS) nor an sms (Android) "
+            f"table; not a supported SMS database"
+        )
     if suffix in SUFFIXES:
         by_name = SUFFIXES[suffix]
         if by_name is None:

@@ -24,8 +24,17 @@ __all__ = ["detect_encoding", "decode_line", "decode_with", "guess_note", "is_gu
 CANDIDATES = ("utf_8", "gb18030", "big5", "cp1252", "utf_16")
 _SAMPLE = 256 * 1024
 _CERTAIN = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be")
-_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "big5hkscs": "big5", "cp950": "big5",
-            "windows-1252": "cp1252", "latin_1": "cp1252", "iso8859_1": "cp1252", "utf_8": "utf-8"}
+_ALIASES = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "cp936": "gb18030",
+    "big5hkscs": "big5",
+    "cp950": "big5",
+    "windows-1252": "cp1252",
+    "latin_1": "cp1252",
+    "iso8859_1": "cp1252",
+    "utf_8": "utf-8",
+}
 
 
 def _clean_except_cut(sample: bytes, encoding: str) -> bool:
@@ -38,8 +47,10 @@ def _clean_except_cut(sample: bytes, encoding: str) -> bool:
 
 
 #: What UTF-16 text from a phone holds: CJK, kana, full-width forms, Latin, punctuation, emoji halves.
-_PLAUSIBLE = re.compile("[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
-                        "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\ud800-\udfff\U0001f000-\U0001faff]")
+_PLAUSIBLE = re.compile(
+    "[\t\n\r\x20-\x7e\u00a0-\u024f\u2000-\u206f\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\ud800-\udfff\U0001f000-\U0001faff]"
+)
 
 
 def _bomless_utf16(sample: bytes) -> str:
@@ -51,7 +62,7 @@ def _bomless_utf16(sample: bytes) -> str:
     for codec, newline, offset in (("utf-16-le", b"\n\x00", 0), ("utf-16-be", b"\x00\n", 0)):
         if not any(i % 2 == offset for i in _find_all(sample, newline)):
             continue
-        text = sample[:len(sample) - len(sample) % 2].decode(codec, errors="surrogatepass")
+        text = sample[: len(sample) - len(sample) % 2].decode(codec, errors="surrogatepass")
         plausible = len(_PLAUSIBLE.findall(text))
         if text and plausible >= 0.95 * len(text):
             return codec
@@ -102,8 +113,7 @@ def guess_note(encoding: str) -> str:
     """The note a row carries when its bytes were decoded with a guessed encoding."""
     name = codecs.lookup(encoding).name
     name = {"gb18030": "GB18030 (GBK)", "big5": "Big5", "cp1252": "cp1252 (Western)"}.get(name, name)
-    return (f"encoding guessed as {name} (the file is not UTF-8); if the text looks wrong, "
-            f"convert the file to UTF-8")
+    return f"encoding guessed as {name} (the file is not UTF-8); if the text looks wrong, convert the file to UTF-8"
 
 
 def decode_with(raw: bytes, encoding: str) -> tuple[str, str]:

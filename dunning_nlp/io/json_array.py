@@ -46,7 +46,7 @@ class JSONArrayStream:
         if chunk is None:
             self.eof = True
             return False
-        self.buf, self.pos = self.buf[self.pos:] + chunk, 0
+        self.buf, self.pos = self.buf[self.pos :] + chunk, 0
         return True
 
     def _next_char(self) -> str:
@@ -158,5 +158,8 @@ def read_json_array(source: str, fh: BinaryIO, *, text_column: str | None, tz: s
                 continue
             yield json_message(source, number, value, where, text_column=text_column, zone=zone)
     except json.JSONDecodeError as exc:
-        yield Message(source, number + 1, error=f"JSON array broken after element {number} ({exc.msg}); "
-                                                f"elements after this point cannot be read")
+        yield Message(
+            source,
+            number + 1,
+            error=f"JSON array broken after element {number} ({exc.msg}); elements after this point cannot be read",
+        )

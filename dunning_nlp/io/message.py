@@ -31,8 +31,21 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 
-__all__ = ["Message", "from_epoch", "epoch_to_iso", "get_tz", "DEFAULT_TZ", "parse_time", "parse_timestamp",
-           "combine_date_time", "is_date_only", "has_time_of_day", "direction_of", "DIRECTIONS", "clean_text"]
+__all__ = [
+    "Message",
+    "from_epoch",
+    "epoch_to_iso",
+    "get_tz",
+    "DEFAULT_TZ",
+    "parse_time",
+    "parse_timestamp",
+    "combine_date_time",
+    "is_date_only",
+    "has_time_of_day",
+    "direction_of",
+    "DIRECTIONS",
+    "clean_text",
+]
 
 #: Timestamps without a zone are read in this zone (most users are in mainland China).
 DEFAULT_TZ = "Asia/Shanghai"
@@ -80,8 +93,9 @@ class Message:
 
     def __post_init__(self) -> None:
         try:  # the common case in one step: every field a str, no surrogate anywhere
-            clean = not _SURROGATE.search("".join((self.source, self.text, self.sender, self.timestamp,
-                                                  self.direction, self.error, self.note)))
+            clean = not _SURROGATE.search(
+                "".join((self.source, self.text, self.sender, self.timestamp, self.direction, self.error, self.note))
+            )
         except TypeError:  # a field that is not a str
             clean = False
         if not clean:
@@ -165,13 +179,34 @@ def epoch_to_iso(value, tz: tzinfo, *, offset: float = 0) -> tuple[str, str]:
 #: What exports write for the direction of a message (lower-cased), and what it means.
 DIRECTIONS: dict[str, str] = {
     # Android SMS ``type`` and MMS ``msg_box`` codes (telephony provider, SMS Backup & Restore)
-    "1": "received", "2": "sent", "3": "draft", "4": "outbox", "5": "failed", "6": "queued",
-    "incoming": "received", "outgoing": "sent", "received": "received", "sent": "sent",
-    "inbox": "received", "outbox": "sent",  # folder names in exports: the messages received, the messages sent
-    "draft": "draft", "failed": "failed", "queued": "queued",
-    "deliver": "received", "submit": "sent",  # PDU types, written by some Android export tools
-    "接收": "received", "收到": "received", "收": "received", "收件": "received", "已接收": "received",
-    "发送": "sent", "已发送": "sent", "发": "sent", "寄件": "sent", "發送": "sent", "已發送": "sent",
+    "1": "received",
+    "2": "sent",
+    "3": "draft",
+    "4": "outbox",
+    "5": "failed",
+    "6": "queued",
+    "incoming": "received",
+    "outgoing": "sent",
+    "received": "received",
+    "sent": "sent",
+    "inbox": "received",
+    "outbox": "sent",  # folder names in exports: the messages received, the messages sent
+    "draft": "draft",
+    "failed": "failed",
+    "queued": "queued",
+    "deliver": "received",
+    "submit": "sent",  # PDU types, written by some Android export tools
+    "接收": "received",
+    "收到": "received",
+    "收": "received",
+    "收件": "received",
+    "已接收": "received",
+    "发送": "sent",
+    "已发送": "sent",
+    "发": "sent",
+    "寄件": "sent",
+    "發送": "sent",
+    "已發送": "sent",
     "草稿": "draft",
 }
 
@@ -186,11 +221,26 @@ def direction_of(value) -> str:
 
 
 # ----------------------------------------------------------------- timestamps as text
-_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y.%m.%d %H:%M:%S",
-            "%Y.%m.%d %H:%M", "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日%H:%M:%S",
-            "%Y年%m月%d日%H:%M",
-            "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%b %d, %Y %I:%M:%S %p", "%b %d, %Y at %I:%M:%S %p",
-            "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S %z", "%Y/%m/%d %H:%M:%S %z", "%a %b %d %H:%M:%S %Y")
+_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y.%m.%d %H:%M:%S",
+    "%Y.%m.%d %H:%M",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日%H:%M:%S",
+    "%Y年%m月%d日%H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%b %d, %Y %I:%M:%S %p",
+    "%b %d, %Y at %I:%M:%S %p",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S %z",
+    "%Y/%m/%d %H:%M:%S %z",
+    "%a %b %d %H:%M:%S %Y",
+)
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%d/%m/%Y", "%b %d, %Y", "%Y%m%d")
 _CLOCK_FORMATS = ("%H:%M:%S", "%H:%M", "%I:%M:%S %p", "%I:%M %p", "%H:%M:%S.%f")
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -198,8 +248,10 @@ _ISO_CLOCK = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _EPOCH = re.compile(r"^[0-9]{9,}(\.[0-9]+)?$")  # Unix seconds or milliseconds
 #: Year, month and day with any of - / . 年月日 and spaces between them, then an optional time of day: the
 #: loose forms phones write (``2013. 2.17 23:53``, ``2013-2-7 9:05``).  Tried after the exact formats.
-_LOOSE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\.?"
-                    r"(?:(?:\s+|\s*T\s*)(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?$")
+_LOOSE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\.?"
+    r"(?:(?:\s+|\s*T\s*)(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?$"
+)
 
 
 def is_date_only(timestamp: str) -> bool:

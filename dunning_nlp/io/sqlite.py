@@ -162,8 +162,10 @@ def _connect(path: str, *, with_wal: bool = True) -> Iterator[tuple[sqlite3.Conn
             copy = _private_copy(path, sidecars)
         except OSError as exc:
             names = " and ".join(Path(path + s).name for s in sidecars)
-            warning = (f"{names} beside the database cannot be read ({exc.strerror or exc}): messages not yet "
-                       f"written back into the database are missing")
+            warning = (
+                f"{names} beside the database cannot be read ({exc.strerror or exc}): messages not yet "
+                f"written back into the database are missing"
+            )
     try:
         if copy is not None:
             con = _open_uri(path, _uri(copy, "mode=rw"))  # a private copy: recovery may write there
@@ -206,8 +208,11 @@ def _tables(con: sqlite3.Connection) -> set[str]:
 def _refused(con: sqlite3.Connection, names: tuple[str, ...]) -> str:
     """An error text naming which of ``names`` are views or virtual tables (not read), or ''."""
     objects = _objects(con)
-    odd = [f"{n} is a {'view' if objects[n] == 'view' else 'virtual table'}" for n in names
-           if objects.get(n) in ("view", "virtual")]
+    odd = [
+        f"{n} is a {'view' if objects[n] == 'view' else 'virtual table'}"
+        for n in names
+        if objects.get(n) in ("view", "virtual")
+    ]
     return f"{', '.join(odd)}, not a table: not read (a phone's database has tables there)" if odd else ""
 
 
@@ -257,12 +262,12 @@ def attributed_body_text(blob: bytes | None) -> str:
     length = blob[i]
     i += 1
     if length == 0x81:  # 2-byte little-endian length
-        length = int.from_bytes(blob[i:i + 2], "little")
+        length = int.from_bytes(blob[i : i + 2], "little")
         i += 2
     elif length == 0x82:  # 4-byte little-endian length
-        length = int.from_bytes(blob[i:i + 4], "little")
+        length = int.from_bytes(blob[i : i + 4], "little")
         i += 4
-    return blob[i:i + length].decode("utf-8", errors="replace")
+    return blob[i : i + length].decode("utf-8", errors="replace")
 
 
 def _cell_text(value) -> str:
@@ -284,15 +289,20 @@ class _Gap:
     def describe(self, table: str) -> str:
         first = "the start" if self.after == _MIN_ROWID else f"row id {self.after}"
         last = "the end" if self.upto is None else f"row id {self.upto}"
-        return (f"{table}: rows after {first} up to {last} cannot be read ({self.reason}); "
-                f"the rows around them were read")
+        return (
+            f"{table}: rows after {first} up to {last} cannot be read ({self.reason}); the rows around them were read"
+        )
 
 
 def _damaged(exc: sqlite3.DatabaseError) -> bool:
     """True for a damaged page (which a seek can skip), not for a query problem or an interrupt."""
     text = str(exc).lower()
-    return ("malformed" in text or "corrupt" in text or "too big" in text
-            or type(exc) in (sqlite3.DatabaseError, sqlite3.DataError))
+    return (
+        "malformed" in text
+        or "corrupt" in text
+        or "too big" in text
+        or type(exc) in (sqlite3.DatabaseError, sqlite3.DataError)
+    )
 
 
 def _scan(con: sqlite3.Connection, select: str, table: str, rowid: str, where: str = "") -> Iterator[tuple | _Gap]:
@@ -344,7 +354,7 @@ def _scan(con: sqlite3.Connection, select: str, table: str, rowid: str, where: s
             resume, known = _resume_after(con, guard, table, rowid, last)
             recovered = 0
             if resume is not None and (known or resume - last <= _SINGLES):
-                for rid in ([resume] if known else range(last + 1, resume + 1)):
+                for rid in [resume] if known else range(last + 1, resume + 1):
                     if guard.stalled:
                         break
                     with contextlib.suppress(sqlite3.DatabaseError):
@@ -353,16 +363,18 @@ def _scan(con: sqlite3.Connection, select: str, table: str, rowid: str, where: s
                         recovered += len(rows)
                         yield from rows
             if resume is None or not known or not recovered:
-                reason = f"a value longer than {MAX_VALUE:,} bytes" if "too big" in str(exc) else \
-                    f"damaged database page: {exc}"
+                reason = (
+                    f"a value longer than {MAX_VALUE:,} bytes"
+                    if "too big" in str(exc)
+                    else f"damaged database page: {exc}"
+                )
                 yield _Gap(last, resume, reason)
             if resume is None or resume <= last:
                 return
             last = resume
 
 
-def _resume_after(con: sqlite3.Connection, guard: _Guard, table: str, rowid: str,
-                  last: int) -> tuple[int | None, bool]:
+def _resume_after(con: sqlite3.Connection, guard: _Guard, table: str, rowid: str, last: int) -> tuple[int | None, bool]:
     """``(row id, known)``: the smallest row id past ``last`` from which ``table`` can be read again (None when
     nothing can); ``known`` when it is the very next row of the table (only that row is unreadable)."""
     base = rowid.split(".")[-1]
@@ -480,8 +492,10 @@ def read_ios_db(path: str, *, tz: str | None = None, source: str | None = None) 
         number = 0
         rows: Iterator[tuple | _Gap]
         if rowid is None:
-            rows = _plain(con, f"SELECT {', '.join(pick)}, {sender}, NULL {join} "
-                               f"{'WHERE ' + where if where else ''} ORDER BY m.ROWID")
+            rows = _plain(
+                con,
+                f"SELECT {', '.join(pick)}, {sender}, NULL {join} {'WHERE ' + where if where else ''} ORDER BY m.ROWID",
+            )
         else:
             rows = _scan(con, f"SELECT {', '.join(pick)}, {sender}, {rowid} {join}", "message", rowid, where)
         for row in rows:
@@ -494,8 +508,17 @@ def read_ios_db(path: str, *, tz: str | None = None, source: str | None = None) 
             if not text:
                 text = attributed_body_text(body)
             stamp, problem = epoch_to_iso(date, zone, offset=_APPLE_EPOCH)
-            yield _noted(Message(source, number, text=text, sender=_cell_text(handle), timestamp=stamp,
-                                 direction="sent" if from_me == 1 else "received"), problem)
+            yield _noted(
+                Message(
+                    source,
+                    number,
+                    text=text,
+                    sender=_cell_text(handle),
+                    timestamp=stamp,
+                    direction="sent" if from_me == 1 else "received",
+                ),
+                problem,
+            )
         yield from _warning_record(source, number, warning)
 
 
@@ -526,8 +549,17 @@ def read_android_db(path: str, *, tz: str | None = None, source: str | None = No
                 continue
             _id, address, date, kind, body, _ = row
             stamp, problem = epoch_to_iso(date, zone)
-            yield _noted(Message(source, number, text=_cell_text(body), sender=_cell_text(address),
-                                 timestamp=stamp, direction=direction_of(kind)), problem)
+            yield _noted(
+                Message(
+                    source,
+                    number,
+                    text=_cell_text(body),
+                    sender=_cell_text(address),
+                    timestamp=stamp,
+                    direction=direction_of(kind),
+                ),
+                problem,
+            )
         for message, problem in _android_mms(con, source, zone):
             number += 1
             yield _noted(replace(message, record=number), problem)
@@ -550,8 +582,7 @@ def _android_mms(con: sqlite3.Connection, source: str, zone) -> Iterator[tuple[M
     rowid = _rowid_of(con, "pdu", "")
     rows: Iterator[tuple | _Gap]
     if rowid is None:
-        rows = _plain(con, f"SELECT {', '.join(pick)}, NULL FROM pdu {'WHERE ' + where if where else ''} "
-                           f"ORDER BY _id")
+        rows = _plain(con, f"SELECT {', '.join(pick)}, NULL FROM pdu {'WHERE ' + where if where else ''} ORDER BY _id")
     else:
         rows = _scan(con, f"SELECT {', '.join(pick)}, rowid FROM pdu", "pdu", "rowid", where)
     for row in rows:

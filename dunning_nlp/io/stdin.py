@@ -42,14 +42,18 @@ def spooled(stream: BinaryIO, limit: int | None = None) -> Iterator[str]:
                 for chunk in _chunks(stream):
                     copied += len(chunk)
                     if copied > limit:
-                        raise InputFileError(f"<stdin>: more than {_size(limit)} on standard input; save the "
-                                             f"dump to a file and name the file instead of -")
+                        raise InputFileError(
+                            f"<stdin>: more than {_size(limit)} on standard input; save the "
+                            f"dump to a file and name the file instead of -"
+                        )
                     out.write(chunk)
         except OSError as exc:
             if isinstance(exc, InputFileError):
                 raise
-            raise InputFileError(f"<stdin>: cannot spool standard input to {directory} "
-                                 f"({exc.strerror or exc}); save the dump to a file and name the file") from None
+            raise InputFileError(
+                f"<stdin>: cannot spool standard input to {directory} "
+                f"({exc.strerror or exc}); save the dump to a file and name the file"
+            ) from None
         yield spool
     finally:
         remove_scratch(directory)

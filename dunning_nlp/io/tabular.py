@@ -143,13 +143,19 @@ def _unknown_header(records: list[list[str]]) -> bool:
         return False
     first, rest = records[0], records[1:]
     cells = [c.strip() for c in first]
-    if not all(cells) or len(set(cells)) != len(cells) or any(len(c) > 30 or any(ch.isdigit() for ch in c)
-                                                                for c in cells):
+    if (
+        not all(cells)
+        or len(set(cells)) != len(cells)
+        or any(len(c) > 30 or any(ch.isdigit() for ch in c) for c in cells)
+    ):
         return False
     for i in range(len(first)):
         values = [r[i].strip() for r in rest if i < len(r) and r[i].strip()]
-        numeric = [v for v in values if v.replace(".", "", 1).replace("-", "").replace("+", "").isdigit()
-                   or parse_timestamp(v, _UTC)[0]]
+        numeric = [
+            v
+            for v in values
+            if v.replace(".", "", 1).replace("-", "").replace("+", "").isdigit() or parse_timestamp(v, _UTC)[0]
+        ]
         if values and len(numeric) > len(values) / 2:
             return True
     return False
@@ -163,14 +169,18 @@ def _pick(header: list[str], role: str, override: str | None, path: str, require
         if column_key(override) in keys:
             return keys.index(column_key(override))
         flag = f"--{role.replace('timestamp', 'time')}-column"
-        raise ColumnError(f"{path}: no column named {override!r} (header: {', '.join(header)}); "
-                          f"give {flag} a name from the header or a 0-based index")
+        raise ColumnError(
+            f"{path}: no column named {override!r} (header: {', '.join(header)}); "
+            f"give {flag} a name from the header or a 0-based index"
+        )
     for alias in COLUMN_ALIASES[role]:
         if alias in keys:
             return keys.index(alias)
     if required:
-        raise UnknownFormatError(f"{path}: cannot tell which column holds the message text (header: "
-                                 f"{', '.join(header)}); name it with --text-column")
+        raise UnknownFormatError(
+            f"{path}: cannot tell which column holds the message text (header: "
+            f"{', '.join(header)}); name it with --text-column"
+        )
     return None
 
 
@@ -181,8 +191,10 @@ def _headerless_index(role: str, override: str | None, width: int, path: str) ->
     if override.isdigit():
         return int(override)
     flag = f"--{role.replace('timestamp', 'time')}-column"
-    raise ColumnError(f"{path}: the file has no header row ({width} columns), so {flag} {override!r} names nothing; "
-                      f"give {flag} a 0-based column index")
+    raise ColumnError(
+        f"{path}: the file has no header row ({width} columns), so {flag} {override!r} names nothing; "
+        f"give {flag} a 0-based column index"
+    )
 
 
 def _clock_partner(header: list[str], idx_time: int | None) -> tuple[int, int] | None:
@@ -237,18 +249,22 @@ def _infer(records: list[list[str]], width: int, overrides: dict[str, int | None
     for i in range(width):
         values = [r[i].strip() for r in records if i < len(r) and r[i].strip()]
         n = len(values) or 1
-        stats.append({
-            "time": sum(bool(parse_timestamp(v, _UTC)[0]) for v in values) / n,
-            "phone": sum(bool(_PHONE_LIKE.match(v)) and sum(c.isdigit() for c in v) >= 5 for v in values) / n,
-            "direction": sum(v.lower() in DIRECTIONS and not v.isdigit() for v in values) / n,
-            "letters": sum(len(_LETTER.findall(v)) for v in values) / n,
-        })
+        stats.append(
+            {
+                "time": sum(bool(parse_timestamp(v, _UTC)[0]) for v in values) / n,
+                "phone": sum(bool(_PHONE_LIKE.match(v)) and sum(c.isdigit() for c in v) >= 5 for v in values) / n,
+                "direction": sum(v.lower() in DIRECTIONS and not v.isdigit() for v in values) / n,
+                "letters": sum(len(_LETTER.findall(v)) for v in values) / n,
+            }
+        )
     found = dict(overrides)
     taken = {i for i in found.values() if i is not None}
 
     def best(key: str, threshold: float) -> int | None:
-        ranked = sorted((i for i in range(width) if i not in taken and stats[i][key] >= threshold),
-                        key=lambda i: (-stats[i][key], i))
+        ranked = sorted(
+            (i for i in range(width) if i not in taken and stats[i][key] >= threshold),
+            key=lambda i: (-stats[i][key], i),
+        )
         return ranked[0] if ranked else None
 
     for role, key in (("timestamp", "time"), ("sender", "phone"), ("direction", "direction")):
@@ -258,15 +274,28 @@ def _infer(records: list[list[str]], width: int, overrides: dict[str, int | None
             if column is not None:
                 taken.add(column)
     if found.get("text") is None:
-        eligible = [i for i in range(width) if i not in taken and stats[i]["time"] < 0.5
-                    and stats[i]["phone"] < 0.5 and stats[i]["letters"] >= 1]
+        eligible = [
+            i
+            for i in range(width)
+            if i not in taken and stats[i]["time"] < 0.5 and stats[i]["phone"] < 0.5 and stats[i]["letters"] >= 1
+        ]
         found["text"] = max(eligible, key=lambda i: (stats[i]["letters"], i)) if eligible else None
     return found
 
 
-def read_csv(path: str, fh, *, delimiter: str | None = None, text_column: str | None = None,
-             sender_column: str | None = None, time_column: str | None = None, direction_column: str | None = None,
-             tz: str | None = None, has_header: bool | None = None, encoding: str | None = None) -> Iterator[Message]:
+def read_csv(
+    path: str,
+    fh,
+    *,
+    delimiter: str | None = None,
+    text_column: str | None = None,
+    sender_column: str | None = None,
+    time_column: str | None = None,
+    direction_column: str | None = None,
+    tz: str | None = None,
+    has_header: bool | None = None,
+    encoding: str | None = None,
+) -> Iterator[Message]:
     """Yield one message per CSV row (header sniffed, or columns inferred; quoted newlines supported in CSV,
     not in TSV)."""
     if csv.field_size_limit() < FIELD_LIMIT:
@@ -300,21 +329,27 @@ def read_csv(path: str, fh, *, delimiter: str | None = None, text_column: str | 
         width = Counter(len(r) for r in records).most_common(1)[0][0] if records else len(header)
         indices = {role: _headerless_index(role, o, width, path) for role, o in overrides.items()}
         if not given and _unknown_header(records):
-            raise UnknownFormatError(f"{path}: no recognised header (first line: {first.strip()[:80]!r}); name the "
-                                     f"message column with --text-column NAME, or its 0-based index for a file "
-                                     f"without header; use --format text if each line is one message")
+            raise UnknownFormatError(
+                f"{path}: no recognised header (first line: {first.strip()[:80]!r}); name the "
+                f"message column with --text-column NAME, or its 0-based index for a file "
+                f"without header; use --format text if each line is one message"
+            )
         found = _infer(records, width, {"text": int(text_column) if given and text_column else None, **indices})
         if found["text"] is None:
-            raise UnknownFormatError(f"{path}: no header, and no column looks like message text (first line: "
-                                     f"{first.strip()[:80]!r}); give --text-column its 0-based index; use "
-                                     f"--format text if each line is one message")
+            raise UnknownFormatError(
+                f"{path}: no header, and no column looks like message text (first line: "
+                f"{first.strip()[:80]!r}); give --text-column its 0-based index; use "
+                f"--format text if each line is one message"
+            )
         layout = (found["text"], {role: found[role] for role in overrides}, None)
-    yield from _csv_rows(path, chain(head, lines), header, has_header, width, delimiter, quoting, zone, explicit,
-                         layout)
+    yield from _csv_rows(
+        path, chain(head, lines), header, has_header, width, delimiter, quoting, zone, explicit, layout
+    )
 
 
-def _header_layout(path: str, header: list[str], text_column: str | None, overrides: dict[str, str | None]
-                   ) -> tuple[int, dict[str, int | None], tuple[int, int] | None]:
+def _header_layout(
+    path: str, header: list[str], text_column: str | None, overrides: dict[str, str | None]
+) -> tuple[int, dict[str, int | None], tuple[int, int] | None]:
     """(text column, other role columns, (date, time) columns to join) for a file's header."""
     idx_text = _pick(header, "text", text_column, path, required=len(header) > 1)
     idx_text = 0 if idx_text is None else idx_text
@@ -346,9 +381,18 @@ def _stray(items: list[tuple[int, str, str]], width: int, delimiter: str, quotin
     return fields
 
 
-def _csv_rows(path: str, lines: Iterator[tuple[int, str, str]], header: list[str], has_header: bool, width: int,
-              delimiter: str, quoting: Quoting, zone, explicit: str | None,
-              layout: tuple[int, dict[str, int | None], tuple[int, int] | None]) -> Iterator[Message]:
+def _csv_rows(
+    path: str,
+    lines: Iterator[tuple[int, str, str]],
+    header: list[str],
+    has_header: bool,
+    width: int,
+    delimiter: str,
+    quoting: Quoting,
+    zone,
+    explicit: str | None,
+    layout: tuple[int, dict[str, int | None], tuple[int, int] | None],
+) -> Iterator[Message]:
     """Parse the lines of a CSV/TSV into one Message per row."""
     idx_text, idx, split_time = layout
     state: dict = {"line": 0, "items": []}
@@ -386,14 +430,30 @@ def _csv_rows(path: str, lines: Iterator[tuple[int, str, str]], header: list[str
             pending.extendleft(reversed(items[1:]))
             number += 1
             line = items[0][0]
-            yield _safe_row(path, number, fields, items[:1], header, idx_text, idx, split_time, zone, explicit,
-                            f"line {line}: a quote (\") opened on this line is never closed; the line is read "
-                            f"on its own and the lines after it as rows")
+            yield _safe_row(
+                path,
+                number,
+                fields,
+                items[:1],
+                header,
+                idx_text,
+                idx,
+                split_time,
+                zone,
+                explicit,
+                f'line {line}: a quote (") opened on this line is never closed; the line is read '
+                f"on its own and the lines after it as rows",
+            )
             continue
         if problem is not None:
             number += 1
-            span = f"line {items[0][0]}" if len(items) == 1 else f"lines {items[0][0]}-{items[-1][0]}" \
-                if items else f"line {state['line']}"
+            span = (
+                f"line {items[0][0]}"
+                if len(items) == 1
+                else f"lines {items[0][0]}-{items[-1][0]}"
+                if items
+                else f"line {state['line']}"
+            )
             yield Message(path, number, error=f"{span}: unreadable CSV row ({problem})")
             continue
         if not row or all(not c.strip() for c in row):
@@ -402,8 +462,19 @@ def _csv_rows(path: str, lines: Iterator[tuple[int, str, str]], header: list[str
         yield _safe_row(path, number, row, items, header, idx_text, idx, split_time, zone, explicit)
 
 
-def _safe_row(path: str, number: int, row: list[str], items: list, header: list[str], idx_text: int,
-              idx: dict[str, int | None], split_time, zone, explicit: str | None, note: str = "") -> Message:
+def _safe_row(
+    path: str,
+    number: int,
+    row: list[str],
+    items: list,
+    header: list[str],
+    idx_text: int,
+    idx: dict[str, int | None],
+    split_time,
+    zone,
+    explicit: str | None,
+    note: str = "",
+) -> Message:
     """:func:`_row_message`; should a row hold a value no rule foresaw, an error record instead of a stop."""
     try:
         message = _row_message(path, number, row, items, header, idx_text, idx, split_time, zone, explicit)
@@ -413,8 +484,18 @@ def _safe_row(path: str, number: int, row: list[str], items: list, header: list[
     return replace(message, note=_notes(note, message.note)) if note else message
 
 
-def _row_message(path: str, number: int, row: list[str], items: list, header: list[str], idx_text: int,
-                 idx: dict[str, int | None], split_time: tuple[int, int] | None, zone, explicit: str | None) -> Message:
+def _row_message(
+    path: str,
+    number: int,
+    row: list[str],
+    items: list,
+    header: list[str],
+    idx_text: int,
+    idx: dict[str, int | None],
+    split_time: tuple[int, int] | None,
+    zone,
+    explicit: str | None,
+) -> Message:
     """One parsed row as a Message, with its error (unreadable text) and notes (guesses)."""
     line = items[-1][0] if items else 0
     dirty = any(not used for _, _, used in items)
@@ -433,10 +514,16 @@ def _row_message(path: str, number: int, row: list[str], items: list, header: li
         stamp, problem = combine_date_time(cell(split_time[0]), cell(split_time[1]), zone)
     else:
         stamp, problem = parse_timestamp(cell(idx["timestamp"]), zone)
-    return Message(path, number, text=text, sender=cell(idx["sender"]).strip(), timestamp=stamp,
-                   direction=direction_of(cell(idx["direction"])), error=error,
-                   note=_notes(problem and f"line {line}: {problem}",
-                               _codec_note([used for _, _, used in items], explicit)))
+    return Message(
+        path,
+        number,
+        text=text,
+        sender=cell(idx["sender"]).strip(),
+        timestamp=stamp,
+        direction=direction_of(cell(idx["direction"])),
+        error=error,
+        note=_notes(problem and f"line {line}: {problem}", _codec_note([used for _, _, used in items], explicit)),
+    )
 
 
 # ----------------------------------------------------------------- JSON
@@ -448,8 +535,17 @@ def _json_time(obj: dict, folded: dict[str, str], zone) -> tuple[str, str]:
     return parse_timestamp(first_value(obj, JSON_TIME_KEYS, folded), zone)
 
 
-def json_message(source: str, number: int, obj, where: str, *, text_column: str | None, zone, note: str = "",
-                 undecodable: bool = False) -> Message:
+def json_message(
+    source: str,
+    number: int,
+    obj,
+    where: str,
+    *,
+    text_column: str | None,
+    zone,
+    note: str = "",
+    undecodable: bool = False,
+) -> Message:
     """One JSON value (a JSON Lines line or an element of a JSON array) as a Message.
 
     An object's fields are found by the header names CSV uses (:mod:`dunning_nlp.io.columns`); a bare string
@@ -469,14 +565,21 @@ def json_message(source: str, number: int, obj, where: str, *, text_column: str 
     else:
         text = first_value(obj, COLUMN_ALIASES["text"], folded)
     stamp, problem = _json_time(obj, folded, zone)
-    return Message(source, number, text=text, sender=first_value(obj, COLUMN_ALIASES["sender"], folded),
-                   timestamp=stamp, direction=direction_of(first_value(obj, COLUMN_ALIASES["direction"], folded)),
-                   error=f"{where}: text not valid in any supported encoding" if undecodable else "",
-                   note=_notes(problem and f"{where}: {problem}", note))
+    return Message(
+        source,
+        number,
+        text=text,
+        sender=first_value(obj, COLUMN_ALIASES["sender"], folded),
+        timestamp=stamp,
+        direction=direction_of(first_value(obj, COLUMN_ALIASES["direction"], folded)),
+        error=f"{where}: text not valid in any supported encoding" if undecodable else "",
+        note=_notes(problem and f"{where}: {problem}", note),
+    )
 
 
-def read_jsonl(path: str, fh, *, text_column: str | None = None, tz: str | None = None, encoding: str | None = None,
-               **_) -> Iterator[Message]:
+def read_jsonl(
+    path: str, fh, *, text_column: str | None = None, tz: str | None = None, encoding: str | None = None, **_
+) -> Iterator[Message]:
     """Yield one message per JSON line (an object with a text field, or a bare string)."""
     zone = get_tz(tz)
     codec = _file_encoding(fh, encoding)
@@ -499,18 +602,26 @@ def read_jsonl(path: str, fh, *, text_column: str | None = None, tz: str | None 
             yield Message(path, number, error=f"line {n}: JSON value cannot be decoded ({str(exc).split(':')[0]})")
             continue
         try:
-            yield json_message(path, number, obj, f"line {n}", text_column=text_column, zone=zone, note=guessed,
-                               undecodable=not used and isinstance(obj, dict))
+            yield json_message(
+                path,
+                number,
+                obj,
+                f"line {n}",
+                text_column=text_column,
+                zone=zone,
+                note=guessed,
+                undecodable=not used and isinstance(obj, dict),
+            )
         except ColumnError:
             raise
         except Exception as exc:  # noqa: BLE001 - a value no rule foresaw: this record only
-            yield Message(path, number, error=f"line {n}: record unreadable ({type(exc).__name__}: "
-                                              f"{str(exc)[:120]})")
+            yield Message(path, number, error=f"line {n}: record unreadable ({type(exc).__name__}: {str(exc)[:120]})")
 
 
 # ----------------------------------------------------------------- plain text
-def _text_records(path: str, lines: Iterable[tuple[int, str, str]], explicit: str | None,
-                  note: str = "") -> Iterator[Message]:
+def _text_records(
+    path: str, lines: Iterable[tuple[int, str, str]], explicit: str | None, note: str = ""
+) -> Iterator[Message]:
     """One Message per non-blank line, the whole line as text (quotes and commas included)."""
     number = 0
     for n, line, used in lines:
@@ -518,9 +629,13 @@ def _text_records(path: str, lines: Iterable[tuple[int, str, str]], explicit: st
         if not text.strip():
             continue
         number += 1
-        yield Message(path, number, text=text,
-                      error="" if used else f"line {n}: text not valid in any supported encoding; shown with U+FFFD",
-                      note=_notes(note, _codec_note([used], explicit)))
+        yield Message(
+            path,
+            number,
+            text=text,
+            error="" if used else f"line {n}: text not valid in any supported encoding; shown with U+FFFD",
+            note=_notes(note, _codec_note([used], explicit)),
+        )
 
 
 def read_text(path: str, fh, *, encoding: str | None = None, **_) -> Iterator[Message]:

@@ -147,8 +147,9 @@ class Classifier:
             self.pipeline = None
         else:
             self.pipeline = model
-            model = compile_pipeline(model, class_prior=self.manifest.get("class_prior"),
-                                     gate_taught=self.manifest.get("gate_taught") or ())
+            model = compile_pipeline(
+                model, class_prior=self.manifest.get("class_prior"), gate_taught=self.manifest.get("gate_taught") or ()
+            )
         self.model: CompiledModel = model
         self.n_evidence = n_evidence
         self._prior = prior
@@ -244,8 +245,9 @@ class Classifier:
         results: dict[str, Prediction] = {}
         for text, form in zip(unique, normalised):
             label, scores, ev, secondary, signals = known[form]
-            results[text] = Prediction(text=text, label=label, scores=dict(scores), evidence=ev, secondary=secondary,
-                                       signals=signals)
+            results[text] = Prediction(
+                text=text, label=label, scores=dict(scores), evidence=ev, secondary=secondary, signals=signals
+            )
         return [results[t] for t in texts]
 
     def _signal_names(self, rows: FeatureRows) -> list[tuple[str, ...]]:
@@ -290,8 +292,9 @@ class Classifier:
                 key = next(iter(cache))
                 self._cache_held -= _entry_bytes(key, cache.pop(key))
 
-    def _ranked_contributions(self, rows: FeatureRows, winners: np.ndarray,
-                              readable_only: bool = False) -> list[tuple[list[int], list[float]]]:
+    def _ranked_contributions(
+        self, rows: FeatureRows, winners: np.ndarray, readable_only: bool = False
+    ) -> list[tuple[list[int], list[float]]]:
         """Per row, the features that favour its winning class, strongest first: (columns, contributions).
 
         One gather and one sort for all rows (value × weight of the winning class; ties keep the row's order).
@@ -364,8 +367,12 @@ _EVIDENCE_ITEM = 400
 def _entry_bytes(key: tuple, value: tuple) -> int:
     """Estimated bytes one prediction-cache entry holds: grows with the text and the evidence kept."""
     evidence = value[2]
-    return (_ENTRY_BASE + sys.getsizeof(key[0]) + _EVIDENCE_ITEM * len(evidence)
-            + sum(sys.getsizeof(e.value) for e in evidence))
+    return (
+        _ENTRY_BASE
+        + sys.getsizeof(key[0])
+        + _EVIDENCE_ITEM * len(evidence)
+        + sum(sys.getsizeof(e.value) for e in evidence)
+    )
 
 
 def _secondary(label: str, scores: Mapping[str, float], signals: Iterable[str]) -> tuple[str, ...]:
@@ -381,12 +388,21 @@ def _secondary(label: str, scores: Mapping[str, float], signals: Iterable[str]) 
 
 
 def _as_texts(texts: Iterable[str]) -> list[str]:
+    """The texts as a list, or an :class:`InputError` naming the first one that cannot be classified.
+
+    An empty or blank text is refused, as ``batch`` refuses an empty body (an error row): there is nothing to
+    classify, and a confident ``other`` would be an answer to a question nobody asked.
+    """
     if isinstance(texts, str):
         raise InputError("predict() expects a list of texts; use dunning_nlp.classify(text) for one")
+    if texts is None or not hasattr(texts, "__iter__"):
+        raise InputError(f"predict() expects a list of texts, got {type(texts).__name__}")
     out = []
     for i, t in enumerate(texts):
         if not isinstance(t, str):
             raise InputError(f"text #{i} is {type(t).__name__}, not str")
+        if not t.strip():
+            raise InputError(f"text #{i} is empty: there is nothing to classify")
         out.append(t)
     return out
 

@@ -55,8 +55,19 @@ def compile_pipeline(pipeline, class_prior: Any = None, gate_taught: Sequence[st
         for term, j in est.vocabulary_.items():
             terms[j] = term
         idf = np.asarray(est.idf_, dtype=np.float64) if est.use_idf else None
-        blocks.append(TextBlock(name, est.analyzer, tuple(est.ngram_range), bool(est.lowercase),
-                                 bool(est.sublinear_tf), est.norm == "l2", terms, idf, offset))
+        blocks.append(
+            TextBlock(
+                name,
+                est.analyzer,
+                tuple(est.ngram_range),
+                bool(est.lowercase),
+                bool(est.sublinear_tf),
+                est.norm == "l2",
+                terms,
+                idf,
+                offset,
+            )
+        )
         offset += len(terms)
     names = [n for n, _ in steps["features"].transformer_list]
     if names[-1:] != ["signals"] or signal_weight is None or tokenizer is None:
@@ -89,31 +100,43 @@ def compile_pipeline(pipeline, class_prior: Any = None, gate_taught: Sequence[st
         else:
             raise InputError(f"cannot compile {type(est).__name__}: no linear coef_/intercept_")
         if coef.shape != (len(est_classes), n_features):
-            raise InputError(f"cannot compile: {type(est).__name__} has {coef.shape[1]} weights per class, "
-                             f"features give {n_features}")
+            raise InputError(
+                f"cannot compile: {type(est).__name__} has {coef.shape[1]} weights per class, "
+                f"features give {n_features}"
+            )
         for c, (cls, calibrator) in enumerate(zip(est_classes, member.calibrators)):
             j = LABELS.index(cls)
             weights[:, f, j] = coef[c]
             intercepts[f, j] = intercept[c]
             calibration[:, f, j] = (calibrator.a_, calibrator.b_)
-    return CompiledModel(normaliser=normaliser, tokenizer=tokenizer, blocks=blocks, signal_weight=signal_weight,
-                         weights=weights.reshape(n_features, -1), intercepts=intercepts, calibration=calibration,
-                         response="softmax" if is_nb[0] else "decision",
-                         class_prior=([class_prior[lab] for lab in LABELS] if isinstance(class_prior, dict)
-                                      else class_prior),
-                         gate_taught=gate_taught)
+    return CompiledModel(
+        normaliser=normaliser,
+        tokenizer=tokenizer,
+        blocks=blocks,
+        signal_weight=signal_weight,
+        weights=weights.reshape(n_features, -1),
+        intercepts=intercepts,
+        calibration=calibration,
+        response="softmax" if is_nb[0] else "decision",
+        class_prior=([class_prior[lab] for lab in LABELS] if isinstance(class_prior, dict) else class_prior),
+        gate_taught=gate_taught,
+    )
 
 
 def _check_vectorizer(name: str, est) -> None:
-    problems = [f"{attr}={getattr(est, attr)!r}" for attr, ok in (
-        ("analyzer", est.analyzer in ("word", "char")),
-        ("preprocessor", est.preprocessor is None),
-        ("strip_accents", est.strip_accents is None),
-        ("stop_words", est.stop_words is None),
-        ("binary", not est.binary),
-        ("norm", est.norm in ("l2", None)),
-        ("tokenizer", est.analyzer != "word" or isinstance(est.tokenizer, JiebaTokenizer)),
-    ) if not ok]
+    problems = [
+        f"{attr}={getattr(est, attr)!r}"
+        for attr, ok in (
+            ("analyzer", est.analyzer in ("word", "char")),
+            ("preprocessor", est.preprocessor is None),
+            ("strip_accents", est.strip_accents is None),
+            ("stop_words", est.stop_words is None),
+            ("binary", not est.binary),
+            ("norm", est.norm in ("l2", None)),
+            ("tokenizer", est.analyzer != "word" or isinstance(est.tokenizer, JiebaTokenizer)),
+        )
+        if not ok
+    ]
     if problems:
         raise InputError(f"cannot compile feature block {name!r}: unsupported {', '.join(problems)}")
 
@@ -127,17 +150,22 @@ def _check_union(union) -> None:
     """
     blocks = getattr(union, "transformer_list", None)
     if blocks is None:
-        raise InputError(f"cannot compile features {type(union).__name__}; expected a FeatureUnion of TF-IDF blocks "
-                         f"and 'signals'")
+        raise InputError(
+            f"cannot compile features {type(union).__name__}; expected a FeatureUnion of TF-IDF blocks and 'signals'"
+        )
     weights = getattr(union, "transformer_weights", None) or {}
     scaled = {name: w for name, w in weights.items() if w != 1}
     if scaled:
-        raise InputError(f"cannot compile a FeatureUnion with transformer_weights {scaled}: the compiled model does "
-                         f"not scale blocks; refit without transformer_weights (use signal_weight for the signals)")
+        raise InputError(
+            f"cannot compile a FeatureUnion with transformer_weights {scaled}: the compiled model does "
+            f"not scale blocks; refit without transformer_weights (use signal_weight for the signals)"
+        )
     for name, est in blocks:
         if est is None or isinstance(est, str):
-            raise InputError(f"cannot compile feature block {name!r}: it is {est!r}, not a fitted transformer; "
-                             f"remove the block from the FeatureUnion and refit")
+            raise InputError(
+                f"cannot compile feature block {name!r}: it is {est!r}, not a fitted transformer; "
+                f"remove the block from the FeatureUnion and refit"
+            )
 
 
 # -- feature fingerprint ---------------------------------------------------------------------------------

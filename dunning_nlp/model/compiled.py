@@ -16,7 +16,7 @@ milliseconds, which dominated the start-up of ``dunning-nlp classify`` and
 of apps that import the library.  The compiled form loads from an ``.npz``
 file with ``allow_pickle=False``, so loading a model no longer runs code
 from the file either.  :func:`compile_pipeline` refuses pipelines it cannot
-reproduce exactly; ``tests/test_compiled.py`` checks that compiled and
+reproduce exactly; ``tests/model/test_compiled.py`` checks that compiled and
 scikit-learn probabilities agree to 1e-9 on the whole corpus.
 
 The weights only mean something for the features they were trained on, and
@@ -32,6 +32,7 @@ a model must not run, silently wrong, under a version whose signals changed.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -119,7 +120,7 @@ class TextBlock:
             text = self._prepare(text)
             grams = list(text) if lo == 1 else []
             for n in range(max(lo, 2), min(hi, len(text)) + 1):
-                grams += [text[i:i + n] for i in range(len(text) - n + 1)]
+                grams += [text[i : i + n] for i in range(len(text) - n + 1)]
             return grams
         tokens = tokenizer(text.lower() if self.lowercase else text)
         grams = list(tokens) if lo == 1 else []
@@ -127,14 +128,15 @@ class TextBlock:
             if n == 2:  # the common case (word bigrams), without a slice per pair
                 grams += [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
             else:
-                grams += [" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+                grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
         return grams
 
     def _prepare(self, text: str) -> str:
         return _WHITE_SPACES.sub(" ", text.lower() if self.lowercase else text)
 
-    def _char_counts(self, texts: Sequence[str],
-                     keys: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _char_counts(
+        self, texts: Sequence[str], keys: tuple[np.ndarray, np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         # Every character n-gram (n <= 3) of every text at once: each n-gram is packed into one integer
         # (21 bits per code point), looked up in the sorted packed vocabulary, and counted per document.
         prepared = [self._prepare(t) for t in texts]
@@ -188,9 +190,20 @@ class CompiledModel:
     come in :data:`~dunning_nlp.labels.LABELS` order.
     """
 
-    def __init__(self, *, normaliser: dict[str, bool], tokenizer: dict[str, Any], blocks: list[TextBlock],
-                 signal_weight: float, weights: np.ndarray, intercepts: np.ndarray, calibration: np.ndarray,
-                 response: str, class_prior: Sequence[float] | None = None, gate_taught: Sequence[str] = ()):
+    def __init__(
+        self,
+        *,
+        normaliser: dict[str, bool],
+        tokenizer: dict[str, Any],
+        blocks: list[TextBlock],
+        signal_weight: float,
+        weights: np.ndarray,
+        intercepts: np.ndarray,
+        calibration: np.ndarray,
+        response: str,
+        class_prior: Sequence[float] | None = None,
+        gate_taught: Sequence[str] = (),
+    ):
         self.normaliser = dict(normaliser)
         self.tokenizer = JiebaTokenizer(**tokenizer)
         self.blocks = blocks
@@ -208,8 +221,10 @@ class CompiledModel:
         self.gate_taught = tuple(str(t) for t in gate_taught)
         self.n_folds, self.n_classes = self.intercepts.shape
         if self.weights.shape != (self.n_features, self.n_folds * self.n_classes) or self.n_classes != len(LABELS):
-            raise ModelIntegrityError(f"compiled model arrays do not fit together: weights {self.weights.shape}, "
-                                      f"{self.n_features} features, intercepts {self.intercepts.shape}")
+            raise ModelIntegrityError(
+                f"compiled model arrays do not fit together: weights {self.weights.shape}, "
+                f"{self.n_features} features, intercepts {self.intercepts.shape}"
+            )
         self._names: list[str] | None = None
         self._explain: np.ndarray | None = None
 
@@ -261,7 +276,7 @@ class CompiledModel:
         lo, hi = rows.indptr[start], rows.indptr[stop]
         contrib = self.weights[rows.indices[lo:hi]] * rows.data[lo:hi, None]
         sums = np.zeros((stop - start, self.weights.shape[1]))
-        lengths = np.diff(rows.indptr[start:stop + 1])
+        lengths = np.diff(rows.indptr[start : stop + 1])
         nonempty = lengths > 0
         if nonempty.any():
             starts = (rows.indptr[start:stop] - lo)[nonempty]
@@ -314,12 +329,25 @@ class CompiledModel:
             "class_prior": None if self.class_prior is None else self.class_prior.tolist(),
             "gate_taught": list(self.gate_taught),
             "feature_fingerprint": feature_fingerprint(self.normaliser, vars(self.tokenizer)),
-            "blocks": [{"name": b.name, "analyzer": b.analyzer, "ngram_range": list(b.ngram_range),
-                        "lowercase": b.lowercase, "sublinear_tf": b.sublinear_tf, "l2": b.l2,
-                        "idf": b.idf is not None} for b in self.blocks],
+            "blocks": [
+                {
+                    "name": b.name,
+                    "analyzer": b.analyzer,
+                    "ngram_range": list(b.ngram_range),
+                    "lowercase": b.lowercase,
+                    "sublinear_tf": b.sublinear_tf,
+                    "l2": b.l2,
+                    "idf": b.idf is not None,
+                }
+                for b in self.blocks
+            ],
         }
-        arrays = {"config": np.array(json.dumps(config, ensure_ascii=False)), "weights": self.weights,
-                  "intercepts": self.intercepts, "calibration": self.calibration}
+        arrays = {
+            "config": np.array(json.dumps(config, ensure_ascii=False)),
+            "weights": self.weights,
+            "intercepts": self.intercepts,
+            "calibration": self.calibration,
+        }
         for b in self.blocks:
             # One UTF-8 blob plus offsets: exact for any term, unlike a fixed-width unicode array.
             encoded = [t.encode("utf-8") for t in b.terms]
@@ -343,21 +371,106 @@ class CompiledModel:
         except (OSError, ValueError, KeyError, EOFError) as exc:
             raise ModelIntegrityError(f"{source}: not a readable compiled model ({exc})") from exc
         if config.get("format_version") != FORMAT_VERSION:
-            raise ModelIntegrityError(f"{source}: compiled model format {config.get('format_version')}, this "
-                                      f"version reads {FORMAT_VERSION}")
+            raise ModelIntegrityError(
+                f"{source}: compiled model format {config.get('format_version')}, this version reads {FORMAT_VERSION}"
+            )
         if config.get("labels") != list(LABELS) or config.get("signals") != [s.name for s in SIGNALS]:
             raise ModelIntegrityError(f"{source}: labels or rule signals differ from this version's")
         check_feature_fingerprint(config, source)
+        problem = _config_problem(config, arrays)
+        if problem:
+            raise ModelIntegrityError(f"{source}: not a model this version wrote ({problem}); retrain it")
+        try:
+            return cls._from_arrays(config, arrays)
+        except (KeyError, TypeError, ValueError, IndexError, UnicodeDecodeError) as exc:
+            raise ModelIntegrityError(
+                f"{source}: not a model this version wrote ({type(exc).__name__}: {str(exc)[:200]}); retrain it"
+            ) from exc
+
+    @classmethod
+    def _from_arrays(cls, config: dict[str, Any], arrays: dict[str, np.ndarray]) -> CompiledModel:
         blocks, offset = [], 0
         for spec in config["blocks"]:
             blob = arrays[f"{spec['name']}_terms"].tobytes()
             ends = arrays[f"{spec['name']}_ends"].tolist()
             terms = [blob[s:e].decode("utf-8") for s, e in zip([0] + ends[:-1], ends)]
-            blocks.append(TextBlock(spec["name"], spec["analyzer"], tuple(spec["ngram_range"]), spec["lowercase"],
-                                     spec["sublinear_tf"], spec["l2"], terms,
-                                     arrays[f"{spec['name']}_idf"] if spec["idf"] else None, offset))
+            blocks.append(
+                TextBlock(
+                    spec["name"],
+                    spec["analyzer"],
+                    tuple(spec["ngram_range"]),
+                    spec["lowercase"],
+                    spec["sublinear_tf"],
+                    spec["l2"],
+                    terms,
+                    arrays[f"{spec['name']}_idf"] if spec["idf"] else None,
+                    offset,
+                )
+            )
             offset += len(terms)
-        return cls(normaliser=config["normaliser"], tokenizer=config["tokenizer"], blocks=blocks,
-                   signal_weight=config["signal_weight"], weights=arrays["weights"], intercepts=arrays["intercepts"],
-                   calibration=arrays["calibration"], response=config["response"],
-                   class_prior=config.get("class_prior"), gate_taught=config.get("gate_taught") or ())
+        return cls(
+            normaliser=config["normaliser"],
+            tokenizer=config["tokenizer"],
+            blocks=blocks,
+            signal_weight=config["signal_weight"],
+            weights=arrays["weights"],
+            intercepts=arrays["intercepts"],
+            calibration=arrays["calibration"],
+            response=config["response"],
+            class_prior=config.get("class_prior"),
+            gate_taught=config.get("gate_taught") or (),
+        )
+
+
+#: What a model file may set, and the bounds a crafted file could otherwise abuse (a 100,000-character n-gram
+#: range costs gigabytes on one message).
+_NORMALISER_OPTIONS = frozenset({"traditional", "deobfuscate", "placeholders", "compact"})
+_TOKENIZER_OPTIONS = frozenset({"userdict", "lowercase", "keep_punct", "hmm", "backend"})
+_MAX_NGRAM = 8
+
+
+def _config_problem(config: Any, arrays: dict[str, np.ndarray]) -> str:
+    """What makes a compiled model's config or arrays unusable ('' when nothing does)."""
+    if not isinstance(config, dict):
+        return "config is not an object"
+    normaliser, tokenizer, blocks = config.get("normaliser"), config.get("tokenizer"), config.get("blocks")
+    if (
+        not isinstance(normaliser, dict)
+        or not set(normaliser) <= _NORMALISER_OPTIONS
+        or not all(isinstance(v, bool) for v in normaliser.values())
+    ):
+        return "unknown normaliser options"
+    if not isinstance(tokenizer, dict) or not set(tokenizer) <= _TOKENIZER_OPTIONS:
+        return "unknown tokenizer options"
+    if not isinstance(blocks, list) or not blocks or not all(isinstance(b, dict) for b in blocks):
+        return "blocks is not a list of feature blocks"
+    for b in blocks:
+        low_high = b.get("ngram_range")
+        if (
+            not isinstance(low_high, list)
+            or len(low_high) != 2
+            or not all(isinstance(n, int) for n in low_high)
+            or not 1 <= low_high[0] <= low_high[1] <= _MAX_NGRAM
+        ):
+            return f"n-gram range {low_high!r} outside 1..{_MAX_NGRAM}"
+    if config.get("response") not in ("decision", "softmax"):
+        return "unknown response"
+    for name, ndim in (("weights", 2), ("intercepts", 2), ("calibration", 3)):
+        array = arrays.get(name)
+        if array is None or array.ndim != ndim or not np.issubdtype(array.dtype, np.number):
+            return f"{name} is not a {ndim}-D numeric array"
+    if not (np.isfinite(arrays["weights"]).all() and np.isfinite(arrays["intercepts"]).all()):
+        return "weights that are not finite numbers"
+    if np.isnan(arrays["calibration"]).any():
+        return "calibration that is not a number"
+    prior = config.get("class_prior")
+    if prior is not None and (
+        not isinstance(prior, list)
+        or len(prior) != len(LABELS)
+        or not all(isinstance(p, (int, float)) and math.isfinite(p) and p > 0 for p in prior)
+    ):
+        return "a class prior that is not a positive share per label"
+    taught = config.get("gate_taught", [])
+    if taught is not None and (not isinstance(taught, list) or not all(isinstance(t, str) for t in taught)):
+        return "taught gate texts that are not strings"
+    return ""

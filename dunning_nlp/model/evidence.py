@@ -16,12 +16,14 @@ from ..text.normalize import PLACEHOLDER_RE, expand_placeholders
 __all__ = ["FUNCTION_WORDS", "readable_term"]
 
 #: Words that never explain a label on their own: pronouns, particles, auxiliaries, common adverbs.
-FUNCTION_WORDS = frozenset("""
+FUNCTION_WORDS = frozenset(
+    """
 你 我 他 她 它 您 你们 我们 他们 她们 咱们 大家 自己 人家 的 地 得 了 着 过 吗 呢 吧 啊 呀 哦 嘛 么 啦 哈 嗯 是 在 有
 没 没有 不 也 都 就 还 又 再 才 很 太 最 更 会 要 能 可以 可能 想 去 来 到 给 让 被 把 和 与 及 或 跟 对 从 向 为 以 于
 这 那 这个 那个 这样 那样 这么 那么 什么 怎么 怎样 为什么 一个 一些 一下 一天 一直 已经 现在 今天 明天 昨天 然后 因为
 所以 但是 可是 如果 就是 还是 不是 只是 还有 没有 知道 觉得 看到 说 做 看 好 个 些 上 下 里 中 后 前 时 时候 等 请 您好
-""".split())
+""".split()
+)
 _LATIN_RE = re.compile(r"^[a-z]{1,3}$")
 
 

@@ -27,8 +27,10 @@ from ..text.signals import SIGNALS, WARNED_CUES, WARNING
 
 __all__ = ["feature_fingerprint", "check_feature_fingerprint"]
 
-_RETRAIN = ("retrain it with `dunning-nlp train -o {directory} --name {name}` (with the --data/--extra files it "
-            "was trained on), or use a model saved by this version")
+_RETRAIN = (
+    "retrain it with `dunning-nlp train -o {directory} --name {name}` (with the --data/--extra files it "
+    "was trained on), or use a model saved by this version"
+)
 _VERSION_PARTS = ("jieba", "opencc_version")
 
 
@@ -54,7 +56,7 @@ def feature_fingerprint(normaliser: Mapping[str, Any], tokenizer: Mapping[str, A
     ``jieba``, ``opencc_version``
         the library versions, as plain version strings.
 
-    The digest is the same in every process: sets and dicts are sorted (``tests/test_model_file_safety.py``
+    The digest is the same in every process: sets and dicts are sorted (``tests/model/test_model_file_safety.py``
     checks it under another ``PYTHONHASHSEED``).
     """
     parts = dict(_static_parts())
@@ -76,17 +78,20 @@ def check_feature_fingerprint(config: Mapping[str, Any], source: Any) -> None:
         raise ModelCompatibilityError(
             f"{source}: the model records no feature fingerprint (it was saved by an older dunning_nlp), so this "
             f"version cannot check that its signals, normaliser rules, dictionary and tokenizer are the ones its "
-            f"weights were trained on — {retrain}")
+            f"weights were trained on — {retrain}"
+        )
     here = feature_fingerprint(config.get("normaliser", {}), config.get("tokenizer", {}))
     if stored["sha256"] == here["sha256"]:
         return
     parts = stored.get("parts")
     before = parts if isinstance(parts, dict) else {}
-    changed = [_describe_change(part, before.get(part), now) for part, now in here["parts"].items()
-               if before.get(part) != now] or ["the fingerprint"]
+    changed = [
+        _describe_change(part, before.get(part), now) for part, now in here["parts"].items() if before.get(part) != now
+    ] or ["the fingerprint"]
     raise ModelCompatibilityError(
         f"{source}: the model's features were defined differently when it was saved ({', '.join(changed)} "
-        f"changed since), so its weights do not fit the features this version computes — {retrain}")
+        f"changed since), so its weights do not fit the features this version computes — {retrain}"
+    )
 
 
 def _describe_change(part: str, before: Any, now: str) -> str:
@@ -108,8 +113,13 @@ def _static_parts() -> tuple[tuple[str, str], ...]:
     from ..text import normalize, segment
 
     return (
-        ("signals", _digest([[s.name, _canonical(s.pattern)] for s in SIGNALS]
-                            + [["warned", list(WARNED_CUES), _canonical(WARNING)]])),
+        (
+            "signals",
+            _digest(
+                [[s.name, _canonical(s.pattern)] for s in SIGNALS]
+                + [["warned", list(WARNED_CUES), _canonical(WARNING)]]
+            ),
+        ),
         ("normaliser_rules", _digest(_module_tables(normalize))),
         ("tokenizer_rules", _digest(_canonical(segment._DROP_RE))),
         ("userdict", hashlib.sha256((files("dunning_nlp") / "resources" / "userdict.txt").read_bytes()).hexdigest()),
@@ -126,8 +136,11 @@ def _module_tables(module: ModuleType) -> dict[str, Any]:
     without anyone remembering to add it here.
     """
     kinds = (re.Pattern, str, bytes, int, float, dict, list, tuple, set, frozenset, enum.Enum)
-    return {name: _canonical(value) for name, value in sorted(vars(module).items())
-            if not name.startswith("__") and (isinstance(value, kinds) or _is_dataclass_instance(value))}
+    return {
+        name: _canonical(value)
+        for name, value in sorted(vars(module).items())
+        if not name.startswith("__") and (isinstance(value, kinds) or _is_dataclass_instance(value))
+    }
 
 
 def _is_dataclass_instance(value: Any) -> bool:
@@ -153,8 +166,10 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_canonical(v) for v in value]
     if _is_dataclass_instance(value):
-        return {"dataclass": type(value).__qualname__,
-                "fields": {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+        return {
+            "dataclass": type(value).__qualname__,
+            "fields": {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)},
+        }
     if callable(value):  # a rule's replacement function: its name (its code is the package version's), not
         # the module it lives in, so that moving a module does not invalidate every saved model
         return {"callable": getattr(value, "__qualname__", type(value).__qualname__)}

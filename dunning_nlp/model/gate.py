@@ -74,13 +74,16 @@ def taught_texts(normalised: Sequence[str], labels: Sequence[str], has_context: 
     >>> taught_texts(["a", "b", "c"], ["harassment", "other", "reminder"], [False, False, True])
     ('a',)
     """
-    return tuple(sorted({t for t, lab, ctx in zip(normalised, labels, has_context)
-                         if lab in COLLECTION_LABELS and not ctx and t}))
+    return tuple(
+        sorted(
+            {t for t, lab, ctx in zip(normalised, labels, has_context) if lab in COLLECTION_LABELS and not ctx and t}
+        )
+    )
 
 
 def _trigrams(text: str) -> frozenset[str]:
     text = "".join(text.split())
-    return frozenset(text[i:i + 3] for i in range(max(1, len(text) - 2)))
+    return frozenset(text[i : i + 3] for i in range(max(1, len(text) - 2)))
 
 
 class TaughtGate:
@@ -111,4 +114,3 @@ class TaughtGate:
             for i in self._index.get(g, ()):
                 shared[i] = shared.get(i, 0) + 1
         return any(n / (len(grams) + len(self._grams[i]) - n) >= TAUGHT_SIMILARITY for i, n in shared.items())
-

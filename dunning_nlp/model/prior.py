@@ -29,8 +29,13 @@ __all__ = ["DEFAULT_PRIOR", "PriorSpec", "resolve_prior", "shift_prior", "estima
 #: Deployment prior used by default: a phone dump in which about 3 messages in 4 are not about a debt at all
 #: and the rest are shared by the four collection and scam labels.  See README "How good is it" for what this
 #: choice measured on real messages and on the project's own held-out split.
-DEFAULT_PRIOR: dict[str, float] = {"reminder": 0.06, "harassment": 0.06, "third_party": 0.06, "fraud": 0.06,
-                                   "other": 0.76}
+DEFAULT_PRIOR: dict[str, float] = {
+    "reminder": 0.06,
+    "harassment": 0.06,
+    "third_party": 0.06,
+    "fraud": 0.06,
+    "other": 0.76,
+}
 
 #: What ``prior=`` accepts: ``None`` (the default), ``"train"`` (no correction), a share of ``other``
 #: (the rest spread like :data:`DEFAULT_PRIOR`), or a probability for every label.
@@ -49,13 +54,16 @@ def resolve_prior(spec: PriorSpec) -> np.ndarray | None:
         if spec == "train":
             return None
         if spec == "auto":
-            raise InputError("prior 'auto' is estimated by batch and report from their inputs (adapt_prior); "
-                             "here give 'train', a share of 'other' between 0 and 1, or a probability per label")
+            raise InputError(
+                "prior 'auto' is estimated by batch and report from their inputs (adapt_prior); "
+                "here give 'train', a share of 'other' between 0 and 1, or a probability per label"
+            )
         try:
             spec = float(spec)
         except ValueError:
-            raise InputError(f"prior {spec!r}: give 'train', 'auto' (batch and report) or a share of 'other' "
-                             f"between 0 and 1") from None
+            raise InputError(
+                f"prior {spec!r}: give 'train', 'auto' (batch and report) or a share of 'other' between 0 and 1"
+            ) from None
     if isinstance(spec, (int, float)) and not isinstance(spec, bool):
         share = float(spec)
         if not 0.0 < share < 1.0:
@@ -77,8 +85,9 @@ def _by_label(spec: Mapping[str, float]) -> np.ndarray:
     return vec / vec.sum()
 
 
-def shift_prior(proba: np.ndarray, train_prior: Sequence[float] | np.ndarray,
-                target_prior: Sequence[float] | np.ndarray | None) -> np.ndarray:
+def shift_prior(
+    proba: np.ndarray, train_prior: Sequence[float] | np.ndarray, target_prior: Sequence[float] | np.ndarray | None
+) -> np.ndarray:
     """Re-weight calibrated posteriors from ``train_prior`` to ``target_prior`` (rows sum to 1).
 
     >>> shift_prior(np.array([[0.5, 0.5]]), [0.5, 0.5], [0.2, 0.8]).round(2).tolist()
@@ -92,8 +101,9 @@ def shift_prior(proba: np.ndarray, train_prior: Sequence[float] | np.ndarray,
     return np.divide(out, total, out=np.full_like(out, 1.0 / out.shape[1]), where=total > 0)
 
 
-def estimate_prior(proba: np.ndarray, train_prior: Sequence[float], *, max_iter: int = 200,
-                   tol: float = 1e-6) -> np.ndarray:
+def estimate_prior(
+    proba: np.ndarray, train_prior: Sequence[float], *, max_iter: int = 200, tol: float = 1e-6
+) -> np.ndarray:
     """Estimate the class prior of a batch from its posteriors under ``train_prior`` (EM).
 
     Each step shifts the posteriors to the current estimate and takes their mean as the next estimate;

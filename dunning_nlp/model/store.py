@@ -48,12 +48,25 @@ from .._version import __version__
 from ..errors import InputError, ModelCompatibilityError, ModelIntegrityError, ModelNotFoundError
 from ..labels import LABELS
 
-__all__ = ["save_model", "load_model", "load_compiled", "recompile_model", "read_manifest", "sha256_file",
-           "runtime_versions", "DEFAULT_MODEL_NAME", "MODEL_SUFFIXES", "check_model_target", "new_model_directory"]
+__all__ = [
+    "save_model",
+    "load_model",
+    "load_compiled",
+    "recompile_model",
+    "read_manifest",
+    "sha256_file",
+    "runtime_versions",
+    "DEFAULT_MODEL_NAME",
+    "MODEL_SUFFIXES",
+    "check_model_target",
+    "new_model_directory",
+]
 
 DEFAULT_MODEL_NAME = "default"
-_RETRAIN = ("retrain it with `dunning-nlp train` (which writes a new directory under models/; add -o DIR --force "
-            "to replace a model) or notebooks/02_train.ipynb")
+_RETRAIN = (
+    "retrain it with `dunning-nlp train` (which writes a new directory under models/; add -o DIR --force "
+    "to replace a model) or notebooks/02_train.ipynb"
+)
 #: The files of one saved model ``NAME``.
 MODEL_SUFFIXES = (".npz", ".joblib", ".json")
 
@@ -80,12 +93,17 @@ def check_model_target(directory: str | os.PathLike, name: str = DEFAULT_MODEL_N
     """
     if overwrite:
         return
-    existing = [Path(directory) / f"{name}{suffix}" for suffix in MODEL_SUFFIXES
-                if (Path(directory) / f"{name}{suffix}").exists()]
+    existing = [
+        Path(directory) / f"{name}{suffix}"
+        for suffix in MODEL_SUFFIXES
+        if (Path(directory) / f"{name}{suffix}").exists()
+    ]
     if existing:
-        raise InputError(f"{existing[0]} exists: training never replaces a saved model unless told to; choose "
-                         f"another output directory (-o) or name (--name), or replace it with --force "
-                         f"(overwrite=True in Python)")
+        raise InputError(
+            f"{existing[0]} exists: training never replaces a saved model unless told to; choose "
+            f"another output directory (-o) or name (--name), or replace it with --force "
+            f"(overwrite=True in Python)"
+        )
 
 
 def sha256_file(path: Path) -> str:
@@ -114,8 +132,14 @@ def _major_minor(version: str) -> tuple[str, ...]:
     return tuple(version.split(".")[:2])
 
 
-def save_model(pipeline: Any, directory: Path | str, name: str = DEFAULT_MODEL_NAME,
-               extra: Mapping[str, Any] | None = None, *, overwrite: bool = False) -> Path:
+def save_model(
+    pipeline: Any,
+    directory: Path | str,
+    name: str = DEFAULT_MODEL_NAME,
+    extra: Mapping[str, Any] | None = None,
+    *,
+    overwrite: bool = False,
+) -> Path:
     """Write ``NAME.npz``, ``NAME.joblib`` and ``NAME.json`` into ``directory``; return the joblib path.
 
     Refuses to replace a model already saved there as ``NAME`` unless ``overwrite`` (:func:`check_model_target`).
@@ -155,8 +179,11 @@ def _compiled_entries(compiled: Any, compiled_path: Path) -> dict[str, str]:
     from .fingerprint import feature_fingerprint
 
     fingerprint = feature_fingerprint(compiled.normaliser, vars(compiled.tokenizer))["sha256"]
-    return {"compiled_file": compiled_path.name, "compiled_sha256": sha256_file(compiled_path),
-            "feature_fingerprint": fingerprint}
+    return {
+        "compiled_file": compiled_path.name,
+        "compiled_sha256": sha256_file(compiled_path),
+        "feature_fingerprint": fingerprint,
+    }
 
 
 def _write_manifest(path: Path, manifest: Mapping[str, Any]) -> None:
@@ -200,33 +227,45 @@ def read_manifest(path: Path | str) -> dict:
     """Read the manifest belonging to a model path."""
     model_path, manifest_path = _resolve(Path(path))
     if not manifest_path.is_file():
-        raise ModelNotFoundError(f"{manifest_path}: model manifest not found; a model without a manifest is "
-                                 f"refused because its origin cannot be checked — {_RETRAIN}")
+        raise ModelNotFoundError(
+            f"{manifest_path}: model manifest not found; a model without a manifest is "
+            f"refused because its origin cannot be checked — {_RETRAIN}"
+        )
     try:
         return json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ModelIntegrityError(f"{manifest_path}: unreadable manifest ({exc}) — {_RETRAIN}") from exc
 
 
-def check_manifest(manifest: Mapping[str, Any], model_path: Path, *, hash_key: str = "sha256",
-                   libraries: tuple[str, ...] = ("scikit-learn", "jieba")) -> None:
+def check_manifest(
+    manifest: Mapping[str, Any],
+    model_path: Path,
+    *,
+    hash_key: str = "sha256",
+    libraries: tuple[str, ...] = ("scikit-learn", "jieba"),
+) -> None:
     """Raise if the file hash, label set or versions of ``libraries`` do not match the manifest."""
     if not model_path.is_file():
         raise ModelNotFoundError(f"{model_path}: model file not found — {_RETRAIN}")
     actual = sha256_file(model_path)
     if actual != manifest.get(hash_key):
-        raise ModelIntegrityError(f"{model_path}: sha256 {actual[:12]}… does not match the manifest "
-                                  f"({str(manifest.get(hash_key))[:12]}…); the file was changed or replaced. "
-                                  f"Do not load it: restore it from a trusted source or {_RETRAIN}")
+        raise ModelIntegrityError(
+            f"{model_path}: sha256 {actual[:12]}… does not match the manifest "
+            f"({str(manifest.get(hash_key))[:12]}…); the file was changed or replaced. "
+            f"Do not load it: restore it from a trusted source or {_RETRAIN}"
+        )
     if list(manifest.get("labels", [])) != list(LABELS):
-        raise ModelCompatibilityError(f"{model_path}: label set {manifest.get('labels')} differs from this "
-                                      f"version's {list(LABELS)} — {_RETRAIN}")
+        raise ModelCompatibilityError(
+            f"{model_path}: label set {manifest.get('labels')} differs from this version's {list(LABELS)} — {_RETRAIN}"
+        )
     built = manifest.get("versions", {})
     here = runtime_versions(libraries)
     for lib in libraries:
         if _major_minor(str(built.get(lib, ""))) != _major_minor(here[lib]):
-            raise ModelCompatibilityError(f"{model_path}: built with {lib} {built.get(lib)}, this environment has "
-                                          f"{here[lib]} — install {lib}=={built.get(lib)} or {_RETRAIN}")
+            raise ModelCompatibilityError(
+                f"{model_path}: built with {lib} {built.get(lib)}, this environment has "
+                f"{here[lib]} — install {lib}=={built.get(lib)} or {_RETRAIN}"
+            )
 
 
 def load_model(path: Path | str | None = None) -> tuple[Any, dict]:
@@ -274,10 +313,12 @@ def load_compiled(path: Path | str | None = None) -> tuple[Any, dict]:
     model_path, _ = _resolve(Path(path))
     manifest = read_manifest(model_path)
     if "compiled_sha256" not in manifest:
-        raise ModelIntegrityError(f"{model_path}: the manifest names no compiled model (.npz); loading would mean "
-                                  f"unpickling the .joblib, which can run code. If you trust the file and this "
-                                  f"version computes the features it was trained on, write its .npz with "
-                                  f"dunning_nlp.model.store.recompile_model(path) — or {_RETRAIN}")
+        raise ModelIntegrityError(
+            f"{model_path}: the manifest names no compiled model (.npz); loading would mean "
+            f"unpickling the .joblib, which can run code. If you trust the file and this "
+            f"version computes the features it was trained on, write its .npz with "
+            f"dunning_nlp.model.store.recompile_model(path) — or {_RETRAIN}"
+        )
     # Like the .joblib, the .npz is found by name beside the manifest: renamed models keep working.
     compiled_path = model_path.with_suffix(".npz")
     check_manifest(manifest, compiled_path, hash_key="compiled_sha256", libraries=("jieba",))

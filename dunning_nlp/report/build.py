@@ -49,9 +49,11 @@ from typing import TYPE_CHECKING
 
 from .._files import atomic_writer
 from .._version import __version__
-from ..io.message import DEFAULT_TZ, get_tz
+from ..batch import csv_cell
+from ..io.message import DEFAULT_TZ, clean_text, get_tz
 from ..labels import LABELS
 from ..model.store import sha256_file
+from ..redact import redact
 from .flags import (
     DEFAULT_SETTINGS,
     FLAG_CODES,
@@ -79,6 +81,7 @@ __all__ = [
     "SenderGroup",
     "build_report",
     "report_to_dict",
+    "shown_source",
     "write_report",
 ]
 
@@ -202,6 +205,13 @@ class Report:
     collectors: tuple[SenderGroup, ...]
     scams: tuple[SenderGroup, ...]
     standings: dict[Standing, int] = field(default_factory=dict)
+    #: Each message's ``source`` as shown (:func:`shown_source`; see :meth:`source_of`).
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def source_of(self, entry: Entry) -> str:
+        """The file an entry came from, as the report shows it (safe to write, numbers masked when redacted)."""
+        source = entry.message.source
+        return self.sources.get(source) or shown_source(source, self.redacted)
 
     @property
     def flagged(self) -> tuple[Entry, ...]:
@@ -245,9 +255,18 @@ def _file_sha256(path: str) -> str:
     return sha256_file(p) if p.is_file() else ""
 
 
-def build_report(rows: Sequence, *, inputs: Iterable[str] = (), model_sha256: str = "",
-                 settings: FlagSettings = DEFAULT_SETTINGS, redacted: bool = False, title: str = "",
-                 generated_at: datetime | None = None, lang: str = "zh", tz: str | None = None) -> Report:
+def build_report(
+    rows: Sequence,
+    *,
+    inputs: Iterable[str] = (),
+    model_sha256: str = "",
+    settings: FlagSettings = DEFAULT_SETTINGS,
+    redacted: bool = False,
+    title: str = "",
+    generated_at: datetime | None = None,
+    lang: str = "zh",
+    tz: str | None = None,
+) -> Report:
     """Assemble the :class:`Report` from typed :class:`~dunning_nlp.batch.Row` values.
 
     ``tz`` is the report's time zone (an IANA name, default Asia/Shanghai): message times and the generation
@@ -278,23 +297,57 @@ def build_report(rows: Sequence, *, inputs: Iterable[str] = (), model_sha256: st
     for item in entries:
         if item[1].standing is Standing.THREAD:
             item[6] = group_of_key[item[4]]
-    built = tuple(Entry(row, v.standing, v.flags, v.reason, when, has_time, key, mention, group)
-                  for row, v, when, has_time, key, mention, group in entries)
+    built = tuple(
+        Entry(row, v.standing, v.flags, v.reason, when, has_time, key, mention, group)
+        for row, v, when, has_time, key, mention, group in entries
+    )
     collectors = _groups([e for e in built if e.standing in _IN_COLLECTION], scam=False)
     scams = _groups([e for e in built if e.standing is Standing.SCAM], scam=True)
+    # Rows name their file as the reader wrote it (made writable: clean_text), masked under --redact by the
+    # command line as it reads; rows from elsewhere may come unmasked.  Files and rows are matched on those names.
     paths = list(inputs)
-    per_source = Counter(e.message.source for e in built)
-    analysed = Counter(e.message.source for e in built if e.standing in _CLASSIFIED)
-    files = tuple(InputFile(p, _file_sha256(p), per_source[_source_name(p)], analysed[_source_name(p)]) for p in paths)
+    names = [clean_text(_source_name(p)) for p in paths]
+    per_source = Counter(clean_text(e.message.source) for e in built)
+    analysed = Counter(clean_text(e.message.source) for e in built if e.standing in _CLASSIFIED)
+    masked = {redact(name) for name in names} - set(names) if redacted else set()
+    sources = {
+        src: shown_source(src, redacted and clean_text(src) not in masked) for src in {e.message.source for e in built}
+    }
+    files = []
+    for path, name in zip(paths, names):
+        if name not in per_source and redacted:
+            name = redact(name)
+        files.append(InputFile(shown_source(path, redacted), _file_sha256(path), per_source[name], analysed[name]))
     return Report(
-        lang=lang, title=title or cat["title"], generated_at=(generated_at or datetime.now(zone)).astimezone(zone),
-        tz=zone_name, tool=f"dunning_nlp {__version__}", model_sha256=model_sha256, redacted=redacted,
-        settings=settings, inputs=files, entries=built, collectors=collectors, scams=scams,
-        standings=dict(Counter(e.standing for e in built)))
+        lang=lang,
+        title=title or cat["title"],
+        generated_at=(generated_at or datetime.now(zone)).astimezone(zone),
+        tz=zone_name,
+        tool=f"dunning_nlp {__version__}",
+        model_sha256=model_sha256,
+        redacted=redacted,
+        settings=settings,
+        inputs=tuple(files),
+        entries=built,
+        collectors=collectors,
+        scams=scams,
+        standings=dict(Counter(e.standing for e in built)),
+        sources=sources,
+    )
 
 
 def _source_name(path: str) -> str:
     return "<stdin>" if path == "-" else path
+
+
+def shown_source(name: str, redacted: bool = False) -> str:
+    """An input's name as the report shows it: bytes a file name holds that are not UTF-8 (kept by Python as
+    lone surrogates, ``os.fsdecode``) become U+FFFD, so every writer can write it; numbers masked when
+    ``redacted`` (:func:`dunning_nlp.redact.redact`).  ``/dumps/\\xff13812345678.csv`` is shown
+    ``/dumps/\ufffd138****5678.csv`` under ``--redact``.
+    """
+    name = clean_text(name)
+    return redact(name) if redacted else name
 
 
 def _mention(row, standing: Standing) -> Mention | None:
@@ -324,30 +377,56 @@ def _groups(entries: list[Entry], scam: bool) -> tuple[SenderGroup, ...]:
                 spellings.setdefault(e.key, e.message.sender.strip())
         flags = {flag for e in items for flag in e.flags}
         kind = best.kind if best else "unknown"
-        out.append(SenderGroup(key, scam, best, tuple(sorted(spellings.values())), tuple(items),
-                               channels_for(flags, kind, scam=scam)))
+        out.append(
+            SenderGroup(
+                key, scam, best, tuple(sorted(spellings.values())), tuple(items), channels_for(flags, kind, scam=scam)
+            )
+        )
     return tuple(sorted(out, key=lambda g: (-len(g.concerned), -len(g.entries), g.key)))
 
 
 # ---------------------------------------------------------------------------------------------- the edges
-_CSV_COLUMNS = ("source", "record", "sender", "timestamp", "standing", "label", "score", "secondary", "flags",
-                "platform", "platform_source", "platform_confidence", "reason", "text", "error")
+_CSV_COLUMNS = (
+    "source",
+    "record",
+    "sender",
+    "timestamp",
+    "standing",
+    "label",
+    "score",
+    "secondary",
+    "flags",
+    "platform",
+    "platform_source",
+    "platform_confidence",
+    "reason",
+    "text",
+    "error",
+)
 
 
 def _message_dict(e: Entry, report: Report) -> dict:
     protect = text_mask(report)
     pred = e.prediction
     return {
-        "source": e.message.source, "record": e.message.record, "sender": shown_sender(e, report),
-        "timestamp": e.when.isoformat() if e.when is not None and e.has_time else
-        (e.when.date().isoformat() if e.when is not None else ""),
-        "standing": e.standing.value, "label": e.label, "score": round(pred.score, 4) if pred else None,
-        "secondary": list(pred.secondary) if pred else [], "signals": list(pred.signals) if pred else [],
+        "source": report.source_of(e),
+        "record": e.message.record,
+        "sender": shown_sender(e, report),
+        "timestamp": e.when.isoformat()
+        if e.when is not None and e.has_time
+        else (e.when.date().isoformat() if e.when is not None else ""),
+        "standing": e.standing.value,
+        "label": e.label,
+        "score": round(pred.score, 4) if pred else None,
+        "secondary": list(pred.secondary) if pred else [],
+        "signals": list(pred.signals) if pred else [],
         "flags": [flag.value for flag in e.flags],
         "platform": protect(e.mention.name) if e.mention else "",
         "platform_source": e.mention.source if e.mention else "",
         "platform_confidence": e.mention.confidence if e.mention else "",
-        "reason": e.reason.value if e.reason else "", "text": protect(e.message.text), "error": e.row.error,
+        "reason": e.reason.value if e.reason else "",
+        "text": protect(e.message.text),
+        "error": clean_text(e.row.error),
     }
 
 
@@ -357,31 +436,52 @@ def report_to_dict(report: Report) -> dict:
     index = {id(e): i for i, e in enumerate(report.entries)}
 
     def group(g: SenderGroup, text: str) -> dict:
-        return {"key": g.key, "name": protect(g.mention.name) if g.mention else "", "kind": g.kind,
-                "name_source": g.mention.source if g.mention else "sender",
-                "confidence": g.mention.confidence if g.mention else "none", "senders": list(g.senders),
-                "first": g.span[0].isoformat() if g.span[0] else "", "last": g.span[1].isoformat() if g.span[1] else "",
-                "messages": len(g.entries), "flagged": g.flagged, "labels": g.label_counts,
-                "flags": {flag.value: n for flag, n in g.flag_counts.items()}, "channels": list(g.channels),
-                "entries": [index[id(e)] for e in g.entries], "text": text}
+        return {
+            "key": g.key,
+            "name": protect(g.mention.name) if g.mention else "",
+            "kind": g.kind,
+            "name_source": g.mention.source if g.mention else "sender",
+            "confidence": g.mention.confidence if g.mention else "none",
+            "senders": list(g.senders),
+            "first": g.span[0].isoformat() if g.span[0] else "",
+            "last": g.span[1].isoformat() if g.span[1] else "",
+            "messages": len(g.entries),
+            "flagged": g.flagged,
+            "labels": g.label_counts,
+            "flags": {flag.value: n for flag, n in g.flag_counts.items()},
+            "channels": list(g.channels),
+            "entries": [index[id(e)] for e in g.entries],
+            "text": text,
+        }
 
     return {
-        "lang": report.lang, "title": report.title,
-        "meta": {"generated_at": report.generated_at.isoformat(timespec="seconds"), "tz": report.tz,
-                 "tool": report.tool, "model_sha256": report.model_sha256, "redacted": report.redacted,
-                 "night_start": report.settings.night_start, "night_end": report.settings.night_end,
-                 "max_per_day": report.settings.max_per_day,
-                 "inputs": [{"path": f.path, "sha256": f.sha256, "records": f.records, "analysed": f.analysed}
-                            for f in report.inputs]},
+        "lang": report.lang,
+        "title": report.title,
+        "meta": {
+            "generated_at": report.generated_at.isoformat(timespec="seconds"),
+            "tz": report.tz,
+            "tool": report.tool,
+            "model_sha256": report.model_sha256,
+            "redacted": report.redacted,
+            "night_start": report.settings.night_start,
+            "night_end": report.settings.night_end,
+            "max_per_day": report.settings.max_per_day,
+            "inputs": [
+                {"path": f.path, "sha256": f.sha256, "records": f.records, "analysed": f.analysed}
+                for f in report.inputs
+            ],
+        },
         "total": len(report.entries),
         "standings": {s.value: report.standings.get(s, 0) for s in Standing},
-        "labels": {lab: sum(1 for e in report.entries if e.label == lab and e.standing in _CLASSIFIED)
-                   for lab in LABELS},
+        "labels": {
+            lab: sum(1 for e in report.entries if e.label == lab and e.standing in _CLASSIFIED) for lab in LABELS
+        },
         "flags": {code: report.flag_counts[Flag(code)] for code in FLAG_CODES},
         "complaints": [group(g, complaint_text(g, report)) for g in report.complaints],
         "collectors": [group(g, "") for g in report.collectors],
         "scams": [group(g, scam_text(g, report)) for g in report.scams],
-        "per_day": report.per_day(), "per_hour": report.per_hour(),
+        "per_day": report.per_day(),
+        "per_hour": report.per_hour(),
         "messages": [_message_dict(e, report) for e in report.entries],
     }
 
@@ -409,5 +509,10 @@ def write_report(report: Report, path: str, fmt: str = "html") -> None:
         writer.writeheader()
         for e in report.entries:
             cells = _message_dict(e, report)
-            writer.writerow({**cells, "secondary": ";".join(cells["secondary"]), "flags": ";".join(cells["flags"]),
-                             "score": "" if cells["score"] is None else cells["score"]})
+            cells = {
+                **cells,
+                "secondary": ";".join(cells["secondary"]),
+                "flags": ";".join(cells["flags"]),
+                "score": "" if cells["score"] is None else cells["score"],
+            }
+            writer.writerow({key: csv_cell(value) for key, value in cells.items()})

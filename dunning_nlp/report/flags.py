@@ -80,6 +80,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import Enum
 
+from ..batch import UNREADABLE_BODY
+from ..io.message import has_time_of_day
 from ..model.gate import COLLECTION_LABELS
 from ..text.signals import CHANNEL_SIGNALS, IMPERSONATION_SIGNALS, THREAT_SIGNALS
 from ..text.unreadable import looks_unreadable
@@ -101,7 +103,6 @@ __all__ = [
     "Standing",
     "assess",
     "channels_for",
-    "has_clock",
     "is_night",
     "read_time",
     "sender_key",
@@ -129,12 +130,12 @@ FLAG_CODES: tuple[str, ...] = tuple(flag.value for flag in Flag)
 
 #: The rules of the labelling guide ("Rules the flags rest on"), as codes; i18n gives each its wording.
 RULE_CODES: tuple[str, ...] = (
-    "criminal_293",      # 刑法第293条之一 (illegal debts such as usury) / 第293条 (lawful debts)
-    "soft_violence",     # 2019 four-agency opinion on 软暴力
-    "civil_privacy",     # 民法典第1032–1033条
-    "pipl_10",           # 个人信息保护法第10条
-    "nifa_night",        # NIFA guideline: no collection 22:00–08:00 unless agreed
-    "nifa_frequency",    # NIFA guideline: at most 3 connected calls a day (SMS by analogy)
+    "criminal_293",  # 刑法第293条之一 (illegal debts such as usury) / 第293条 (lawful debts)
+    "soft_violence",  # 2019 four-agency opinion on 软暴力
+    "civil_privacy",  # 民法典第1032–1033条
+    "pipl_10",  # 个人信息保护法第10条
+    "nifa_night",  # NIFA guideline: no collection 22:00–08:00 unless agreed
+    "nifa_frequency",  # NIFA guideline: at most 3 connected calls a day (SMS by analogy)
     "nifa_debtor_only",  # NIFA guideline: collect only from the debtor, not from contacts
 )
 
@@ -157,8 +158,9 @@ FLAG_RULES: dict[Flag, tuple[str, ...]] = {
 #: (12321, through 12381 since 2020).
 CHANNEL_CODES: tuple[str, ...] = ("police", "antifraud", "lender", "regulator", "market", "sms_report")
 _THREATS = frozenset({Flag.THREAT, Flag.THREAD_THREAT, Flag.IMPERSONATION})
-_CONDUCT = frozenset({Flag.THREAT, Flag.THREAD_THREAT, Flag.THIRD_PARTY, Flag.LATE_NIGHT, Flag.HIGH_FREQUENCY,
-                      Flag.IMPERSONATION})
+_CONDUCT = frozenset(
+    {Flag.THREAT, Flag.THREAD_THREAT, Flag.THIRD_PARTY, Flag.LATE_NIGHT, Flag.HIGH_FREQUENCY, Flag.IMPERSONATION}
+)
 #: The flags that send a complaint to each channel (the lender and the two regulators also depend on its kind).
 CHANNEL_FLAGS: dict[str, frozenset[Flag]] = {
     "police": _THREATS,
@@ -225,32 +227,40 @@ class Standing(str, Enum):
 class Reason(str, Enum):
     """Why a record was not classified."""
 
-    BLOB = "blob"                    # encrypted or binary content
-    EMPTY = "empty"                  # the body is empty
-    CALL_LOG = "call_log"            # a call-log backup, not messages
+    BLOB = "blob"  # encrypted or binary content
+    EMPTY = "empty"  # the body is empty
+    CALL_LOG = "call_log"  # a call-log backup, not messages
     MMS_NOT_DOWNLOADED = "mms_not_downloaded"
-    NOT_MESSAGES = "not_messages"    # a file that holds no SMS (unknown layout, no text column)
-    DAMAGED = "damaged"              # a damaged database, XML, JSON or CSV row
-    ENCODING = "encoding"            # text in no supported encoding
+    NOT_MESSAGES = "not_messages"  # a file that holds no SMS (unknown layout, no text column)
+    DAMAGED = "damaged"  # a damaged database, XML, JSON or CSV row
+    ENCODING = "encoding"  # text in no supported encoding
     CANNOT_OPEN = "cannot_open"
-    READER_ERROR = "reader_error"    # any other reader error (its own words are shown)
+    READER_ERROR = "reader_error"  # any other reader error (its own words are shown)
 
     def __str__(self) -> str:
         return self.value
 
 
 #: Words of a reader's error and what they mean, first match wins (the reader's words are shown beside them).
-_READER_ERRORS: tuple[tuple[re.Pattern[str], Reason], ...] = tuple((re.compile(p, re.IGNORECASE), r) for p, r in (
-    (r"call[- ]log", Reason.CALL_LOG),
-    (r"encrypted|binary", Reason.BLOB),  # batch marking a body unreadable (text.unreadable.looks_unreadable)
-    (r"MMS notification", Reason.MMS_NOT_DOWNLOADED),
-    (r"^empty message body$", Reason.EMPTY),
-    (r"encoding", Reason.ENCODING),
-    (r"no such file|cannot open|not a regular file", Reason.CANNOT_OPEN),
-    (r"corrupt|broken|unreadable|not valid JSON|refused|truncated|malformed", Reason.DAMAGED),
-    ((r"not a SQLite|neither a message|no <sms>|which column|no recognised header|no text column|"
-      r"expected an object|unknown format|not an SMS"), Reason.NOT_MESSAGES),
-))
+_READER_ERRORS: tuple[tuple[re.Pattern[str], Reason], ...] = tuple(
+    (re.compile(p, re.IGNORECASE), r)
+    for p, r in (
+        (r"call[- ]log", Reason.CALL_LOG),
+        (r"encrypted|binary", Reason.BLOB),  # batch marking a body unreadable (text.unreadable.looks_unreadable)
+        (r"MMS notification", Reason.MMS_NOT_DOWNLOADED),
+        (r"^empty message body$", Reason.EMPTY),
+        (r"encoding", Reason.ENCODING),
+        (r"no such file|cannot open|not a regular file", Reason.CANNOT_OPEN),
+        (r"corrupt|broken|unreadable|not valid JSON|refused|truncated|malformed", Reason.DAMAGED),
+        (
+            (
+                r"not a SQLite|neither a message|no <sms>|which column|no recognised header|no text column|"
+                r"expected an object|unknown format|not an SMS"
+            ),
+            Reason.NOT_MESSAGES,
+        ),
+    )
+)
 
 #: Laughter and play: a message that laughs is banter, not a threat ("我一會兒去你公司找你拿鑰匙。哈哈").
 PLAYFUL = re.compile(r"哈哈|呵呵哈|嘻嘻|嘿嘿|开玩笑|開玩笑|逗你|說笑|说笑|[😂🤣😆😄😁😹]|(?i:\blol\b|\blmao\b|\bhaha)")
@@ -258,7 +268,6 @@ PLAYFUL = re.compile(r"哈哈|呵呵哈|嘻嘻|嘿嘿|开玩笑|開玩笑|逗你
 _NOT_A_THREAT = frozenset({"scam_warning", "marketing"})
 #: Signals of a message addressed to a contact (a skip-trace), as opposed to one that threatens.
 _SKIP_TRACE = FLAG_SIGNALS[Flag.THIRD_PARTY]
-_CLOCK = re.compile(r"\d[T ]\d")  # a date followed by a time of day
 _SENDER_SEPARATORS = re.compile(r"[\s\-()]")
 _CN_PREFIX = re.compile(r"^\+?(?:00)?86(?=1\d{10}$)")
 _LABELLED = re.compile(r"\s*[(（].*$")  # "13900001111 (老同学)": a contact name after the number
@@ -293,11 +302,6 @@ def is_night(hour: int, start: int, end: int) -> bool:
     return start <= hour < end
 
 
-def has_clock(timestamp: str) -> bool:
-    """True when an ISO timestamp has a time of day: a date-only value (``2024-03-01``) has no hour to judge."""
-    return bool(_CLOCK.search(timestamp or ""))
-
-
 def read_time(timestamp: str, tz: tzinfo | None = None) -> tuple[datetime | None, bool]:
     """The one reading of a row's ISO timestamp: ``(when, has a time of day)``.
 
@@ -316,7 +320,7 @@ def read_time(timestamp: str, tz: tzinfo | None = None) -> tuple[datetime | None
         return None, False
     if tz is not None and when.tzinfo is not None:
         when = when.astimezone(tz)
-    return when, has_clock(timestamp)
+    return when, has_time_of_day(timestamp)
 
 
 def sender_key(sender: str) -> str:
@@ -330,6 +334,8 @@ def sender_key(sender: str) -> str:
 
 def unread_reason(error: str) -> Reason:
     """What a reader's (or batch's) error says, as a :class:`Reason`."""
+    if _is_unreadable_body(error):
+        return Reason.BLOB
     for pattern, reason in _READER_ERRORS:
         if pattern.search(error or ""):
             return reason
@@ -345,8 +351,16 @@ class Assessment:
     reason: Reason | None = None
 
 
+def _is_unreadable_body(error: str) -> bool:
+    """True when batch left a row unclassified because its body is a blob (:data:`~dunning_nlp.batch.UNREADABLE_BODY`,
+    possibly followed by a reader's note after ``"; "``)."""
+    return (error or "").split("; ", 1)[0] == UNREADABLE_BODY
+
+
 def _standing(row) -> tuple[Standing, Reason | None]:
     if row.prediction is None:
+        if _is_unreadable_body(row.error):
+            return Standing.UNREADABLE, Reason.BLOB
         return Standing.UNREAD, unread_reason(row.error)
     if looks_unreadable(row.message.text):
         return Standing.UNREADABLE, Reason.BLOB

@@ -32,6 +32,7 @@ from collections import defaultdict
 from html import escape
 from pathlib import Path
 
+from ..io.message import clean_text
 from ..labels import LABELS
 from .build import Report
 from .flags import CHANNEL_CODES, CHANNEL_FLAGS, FLAG_RULES, Flag, Standing, is_night
@@ -50,8 +51,13 @@ from .wording import (
 
 __all__ = ["COLORS", "render_html"]
 
-COLORS = {"reminder": "#4e79a7", "harassment": "#e15759", "third_party": "#f28e2b", "fraud": "#b07aa1",
-          "other": "#8c8c8c"}
+COLORS = {
+    "reminder": "#4e79a7",
+    "harassment": "#e15759",
+    "third_party": "#f28e2b",
+    "fraud": "#b07aa1",
+    "other": "#8c8c8c",
+}
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 _FOOTER_HASH = 12  # hex digits of each input hash in the page footer (the full ones are in the inputs table)
 _WHERE = 5  # record positions listed per reason before "and N more"
@@ -132,8 +138,16 @@ def _nice_top(top: int) -> int:
     return 10 * step  # pragma: no cover
 
 
-def _bars(series: list[tuple[str, str, dict]], *, title: str, unit: str, names: dict, highlight=lambda key: False,
-          every: int = 1, widest: float = 22.0) -> tuple[str, bool]:
+def _bars(
+    series: list[tuple[str, str, dict]],
+    *,
+    title: str,
+    unit: str,
+    names: dict,
+    highlight=lambda key: False,
+    every: int = 1,
+    widest: float = 22.0,
+) -> tuple[str, bool]:
     """A stacked bar chart as inline SVG with a y-axis: one bar per (key, axis label, counts by label).
 
     Returns the SVG and whether it is wider than a phone shows at a readable size (then it scrolls).
@@ -145,20 +159,27 @@ def _bars(series: list[tuple[str, str, dict]], *, title: str, unit: str, names: 
     plot = height - top - bottom
     peak = _nice_top(max([sum(c.values()) for _, _, c in series] + [1]))
     readable = width * 0.72
-    parts = [(f'<svg class="chart" role="img" aria-label="{_e(title)}" viewBox="0 0 {width:.0f} {height}" '
-              f'width="{width:.0f}" height="{height}" style="min-width:{readable:.0f}px;max-width:{width * 1.6:.0f}px" '
-              f'xmlns="http://www.w3.org/2000/svg">'),
-             f'<text x="0" y="15" font-size="14">{_e(title)}</text>']
+    parts = [
+        (
+            f'<svg class="chart" role="img" aria-label="{_e(title)}" viewBox="0 0 {width:.0f} {height}" '
+            f'width="{width:.0f}" height="{height}" style="min-width:{readable:.0f}px;max-width:{width * 1.6:.0f}px" '
+            f'xmlns="http://www.w3.org/2000/svg">'
+        ),
+        f'<text x="0" y="15" font-size="14">{_e(title)}</text>',
+    ]
     for value in sorted({0, peak // 2, peak}):
         y = top + plot - value / peak * plot
-        parts.append(f'<line x1="{left}" x2="{width - right:.0f}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e3e3"/>'
-                     f'<text x="{left - 5}" y="{y + 4.5:.1f}" font-size="13" text-anchor="end">{value}</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{width - right:.0f}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e3e3"/>'
+            f'<text x="{left - 5}" y="{y + 4.5:.1f}" font-size="13" text-anchor="end">{value}</text>'
+        )
     parts.append(f'<text x="{left - 5}" y="{top - 12}" font-size="12" text-anchor="end">{_e(unit)}</text>')
     for i, (key, axis, counts) in enumerate(series):
         x = left + i * slot
         if highlight(key):
-            parts.append(f'<rect class="night" x="{x:.1f}" y="{top}" width="{slot:.1f}" height="{plot}" '
-                         f'fill="#fde8e8"/>')
+            parts.append(
+                f'<rect class="night" x="{x:.1f}" y="{top}" width="{slot:.1f}" height="{plot}" fill="#fde8e8"/>'
+            )
         y = top + plot
         for lab in LABELS:
             v = counts.get(lab, 0)
@@ -166,15 +187,20 @@ def _bars(series: list[tuple[str, str, dict]], *, title: str, unit: str, names: 
                 continue
             h = v / peak * plot
             y -= h
-            parts.append(f'<rect class="bar" x="{x + 1:.1f}" y="{y:.1f}" width="{max(slot - 2, 1):.1f}" '
-                         f'height="{h:.1f}" '
-                         f'fill="{COLORS[lab]}"><title>{_e(axis)} {_e(names[lab])} {v}</title></rect>')
+            parts.append(
+                f'<rect class="bar" x="{x + 1:.1f}" y="{y:.1f}" width="{max(slot - 2, 1):.1f}" '
+                f'height="{h:.1f}" '
+                f'fill="{COLORS[lab]}"><title>{_e(axis)} {_e(names[lab])} {v}</title></rect>'
+            )
         if i % every == 0:
-            parts.append(f'<text x="{x + slot / 2:.1f}" y="{height - 7}" font-size="13" text-anchor="middle">'
-                         f'{_e(axis)}</text>')
-    parts.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + plot}" stroke="#999"/>'
-                 f'<line x1="{left}" x2="{width - right:.0f}" y1="{top + plot}" y2="{top + plot}" stroke="#999"/>'
-                 '</svg>')
+            parts.append(
+                f'<text x="{x + slot / 2:.1f}" y="{height - 7}" font-size="13" text-anchor="middle">{_e(axis)}</text>'
+            )
+    parts.append(
+        f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + plot}" stroke="#999"/>'
+        f'<line x1="{left}" x2="{width - right:.0f}" y1="{top + plot}" y2="{top + plot}" stroke="#999"/>'
+        "</svg>"
+    )
     return "".join(parts), readable > _HINT_WIDTH
 
 
@@ -188,15 +214,22 @@ def _table(table_id: str, head: list[str], rows: list[str], cols: tuple[str, ...
     ths = "".join(f"<th>{_e(h)}</th>" for h in head)
     colgroup = "<colgroup>" + "".join(f'<col class="{c}">' for c in cols) + "</colgroup>" if cols else ""
     cls = ' class="cards"' if cards else ""
-    return (f'<div class="scroll"><table id="{table_id}"{cls}>{colgroup}<thead><tr>{ths}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>')
+    return (
+        f'<div class="scroll"><table id="{table_id}"{cls}>{colgroup}<thead><tr>{ths}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def _row(head: list[str], colon: str, cells: list[tuple[str, str]]) -> str:
     """A table row; each cell is (class, html) and carries its column name (and ``colon``) for the phone cards."""
-    return "<tr>" + "".join(
-        f'<td data-label="{_e(h + colon)}"{f" class={chr(34)}{c}{chr(34)}" if c else ""}>{v}</td>'
-        for h, (c, v) in zip(head, cells)) + "</tr>"
+    return (
+        "<tr>"
+        + "".join(
+            f'<td data-label="{_e(h + colon)}"{f" class={chr(34)}{c}{chr(34)}" if c else ""}>{v}</td>'
+            for h, (c, v) in zip(head, cells)
+        )
+        + "</tr>"
+    )
 
 
 def _page_css(report: Report, t: dict) -> str:
@@ -206,9 +239,11 @@ def _page_css(report: Report, t: dict) -> str:
     before, _, rest = t["page_number"].partition("{page}")
     middle, _, after = rest.partition("{pages}")
     number = f"{_css_string(before)} counter(page) {_css_string(middle)} counter(pages) {_css_string(after)}"
-    return ("@page{size:A4;margin:12mm 11mm 16mm 11mm;"
-            f"@bottom-left{{content:{_css_string(footer)};font-size:7pt;color:#555;vertical-align:top}}"
-            f"@bottom-right{{content:{number};font-size:7pt;color:#555;vertical-align:top;white-space:nowrap;width:30mm}}}}")
+    return (
+        "@page{size:A4;margin:12mm 11mm 16mm 11mm;"
+        f"@bottom-left{{content:{_css_string(footer)};font-size:7pt;color:#555;vertical-align:top}}"
+        f"@bottom-right{{content:{number};font-size:7pt;color:#555;vertical-align:top;white-space:nowrap;width:30mm}}}}"
+    )
 
 
 def render_html(report: Report, *, for_print: bool = False) -> str:
@@ -233,44 +268,70 @@ def render_html(report: Report, *, for_print: bool = False) -> str:
         return f'<span class="lab {_e(label)}">{_e(names.get(label, label))}</span>' if label else ""
 
     def where(entry) -> str:
-        return t["record"].format(file=Path(entry.message.source).name, record=entry.message.record)
+        return t["record"].format(file=Path(report.source_of(entry)).name, record=entry.message.record)
 
     # overview
     standings = report.standings
     overview = t["overview"].format(
-        total=len(report.entries), collection=standings.get(Standing.COLLECTION, 0) + standings.get(Standing.THREAD, 0),
-        flagged=sum(1 for e in report.entries if e.flags), scam=standings.get(Standing.SCAM, 0),
-        other=standings.get(Standing.OTHER, 0))
+        total=len(report.entries),
+        collection=standings.get(Standing.COLLECTION, 0) + standings.get(Standing.THREAD, 0),
+        flagged=sum(1 for e in report.entries if e.flags),
+        scam=standings.get(Standing.SCAM, 0),
+        other=standings.get(Standing.OTHER, 0),
+    )
     unread_count = standings.get(Standing.UNREAD, 0) + standings.get(Standing.UNREADABLE, 0)
     if unread_count:
         overview += t["overview_unread"].format(unread=unread_count)
     counts = report.flag_counts
-    overview_rows = [f'<tr><td>{_e(cat["flags"][flag.value]["title"])}</td><td class="num">{n}</td></tr>'
-                     for flag, n in counts.items() if n]
-    overview_table = (f'<table id="overview-flags"><thead><tr><th>{_e(t["overview_head"][0])}</th>'
-                      f'<th>{_e(t["overview_head"][1])}</th></tr></thead><tbody>{"".join(overview_rows)}</tbody></table>'
-                      if overview_rows else "")
+    overview_rows = [
+        f'<tr><td>{_e(cat["flags"][flag.value]["title"])}</td><td class="num">{n}</td></tr>'
+        for flag, n in counts.items()
+        if n
+    ]
+    overview_table = (
+        f'<table id="overview-flags"><thead><tr><th>{_e(t["overview_head"][0])}</th>'
+        f"<th>{_e(t['overview_head'][1])}</th></tr></thead><tbody>{''.join(overview_rows)}</tbody></table>"
+        if overview_rows
+        else ""
+    )
 
-    complaints = "".join(f'<p class="complaint">{_e(complaint_text(g, report))}</p>' for g in report.complaints) \
+    complaints = (
+        "".join(f'<p class="complaint">{_e(complaint_text(g, report))}</p>' for g in report.complaints)
         or f"<p>{_e(t['no_complaints'])}</p>"
-    scams = "".join(f'<p class="scam">{_e(scam_text(g, report))}</p>' for g in report.scams) \
+    )
+    scams = (
+        "".join(f'<p class="scam">{_e(scam_text(g, report))}</p>' for g in report.scams)
         or f"<p>{_e(t['no_scams'])}</p>"
+    )
 
     # what to do next: one row per channel this report needs, with what it is for here
     uses: dict[str, list[str]] = defaultdict(list)
     for g in report.complaints:
         for channel in g.channels:
-            uses[channel].extend(cat["flags"][flag.value]["title"] for flag in Flag
-                                 if flag in g.flag_counts and flag in CHANNEL_FLAGS[channel])
+            uses[channel].extend(
+                cat["flags"][flag.value]["title"]
+                for flag in Flag
+                if flag in g.flag_counts and flag in CHANNEL_FLAGS[channel]
+            )
     for g in report.scams:
         for channel in g.channels:
             uses[channel].append(t["next_scams"])
 
     next_head = t["next_head"]
-    next_rows = [_row(next_head, colon, [("", _e(cat["channels"][c]["name"])),
-                                  ("", _e(t["list_sep"].join(sorted(set(uses[c]), key=uses[c].index)))),
-                                  ("", _e(cat["channels"][c]["reach"])), ("", _e(cat["channels"][c]["attach"]))])
-                 for c in CHANNEL_CODES if c in uses]
+    next_rows = [
+        _row(
+            next_head,
+            colon,
+            [
+                ("", _e(cat["channels"][c]["name"])),
+                ("", _e(t["list_sep"].join(sorted(set(uses[c]), key=uses[c].index)))),
+                ("", _e(cat["channels"][c]["reach"])),
+                ("", _e(cat["channels"][c]["attach"])),
+            ],
+        )
+        for c in CHANNEL_CODES
+        if c in uses
+    ]
     next_table = _table("next", next_head, next_rows) if next_rows else f"<p>{_e(t['next_none'])}</p>"
 
     # flagged messages, in time order
@@ -279,52 +340,85 @@ def render_html(report: Report, *, for_print: bool = False) -> str:
     for e in report.flagged:
         flag_text = flag_titles(e.flags, lang) if e.flags else names["fraud"]
         sender = shown_sender(e, report) or t["unknown_sender"]
-        flagged_rows.append(_row(head, colon, [
-            ("", when(e)),
-            ("", f'<span class="nowrap">{_e(sender)}</span><br><span class="small">{_e(where(e))}</span>'),
-            ("", f'{badge(e.label)}<br><span class="small nowrap">'
-                 f'{_e(t["score"].format(percent=format_percent(e.score or 0.0)))}</span>'),
-            ("", _e(flag_text)),
-            ("msg", f'<span{msg_lang}>{_e(protect(e.message.text))}</span>'),
-            ("small", _e(evidence_text(e, lang))),
-        ]))
-    flagged_table = _table("flagged", head, flagged_rows,
-                           ("c-time", "c-sender", "c-label", "c-flags", "c-text", "c-why"))
+        flagged_rows.append(
+            _row(
+                head,
+                colon,
+                [
+                    ("", when(e)),
+                    ("", f'<span class="nowrap">{_e(sender)}</span><br><span class="small">{_e(where(e))}</span>'),
+                    (
+                        "",
+                        f'{badge(e.label)}<br><span class="small nowrap">'
+                        f"{_e(t['score'].format(percent=format_percent(e.score or 0.0)))}</span>",
+                    ),
+                    ("", _e(flag_text)),
+                    ("msg", f"<span{msg_lang}>{_e(protect(e.message.text))}</span>"),
+                    ("small", _e(evidence_text(e, lang))),
+                ],
+            )
+        )
+    flagged_table = _table(
+        "flagged", head, flagged_rows, ("c-time", "c-sender", "c-label", "c-flags", "c-text", "c-why")
+    )
 
     # collectors
     head_s = t["senders_head"]
     sender_rows = []
     for g in report.collectors:
         first, last = g.span
-        per_flag = t["item_sep"].join(t["item"].format(name=cat["flags"][f.value]["title"], count=n)
-                                      for f, n in g.flag_counts.items())
-        sender_rows.append(_row(head_s, colon, [
-            ("", f'<span{msg_lang}>{_e(group_name(g, report) or t["na"])}</span>'),
-            ("", _e(cat["kinds"][g.kind])),
-            ("", _e(cat["sources"][g.mention.source if g.mention else "sender"])),
-            ("", _e(cat["confidence"][g.mention.confidence if g.mention else "none"])),
-            ("", _e(t["list_sep"].join(g.senders) or t["unknown_sender"])),
-            ("", _e(format_time(first, g.entries[0].has_time, lang) if first else t["na"])),
-            ("", _e(format_time(last, g.entries[-1].has_time, lang) if last else t["na"])),
-            ("num", str(len(g.entries))), ("num", str(g.flagged)), ("small", _e(per_flag or t["na"])),
-        ]))
-    senders_table = (_table("senders", head_s, sender_rows,
-                            ("c-name", "", "", "", "c-nums", "", "", "", "", "c-perflag"))
-                     if sender_rows else f"<p>{_e(t['no_senders'])}</p>")
+        per_flag = t["item_sep"].join(
+            t["item"].format(name=cat["flags"][f.value]["title"], count=n) for f, n in g.flag_counts.items()
+        )
+        sender_rows.append(
+            _row(
+                head_s,
+                colon,
+                [
+                    ("", f"<span{msg_lang}>{_e(group_name(g, report) or t['na'])}</span>"),
+                    ("", _e(cat["kinds"][g.kind])),
+                    ("", _e(cat["sources"][g.mention.source if g.mention else "sender"])),
+                    ("", _e(cat["confidence"][g.mention.confidence if g.mention else "none"])),
+                    ("", _e(t["list_sep"].join(g.senders) or t["unknown_sender"])),
+                    ("", _e(format_time(first, g.entries[0].has_time, lang) if first else t["na"])),
+                    ("", _e(format_time(last, g.entries[-1].has_time, lang) if last else t["na"])),
+                    ("num", str(len(g.entries))),
+                    ("num", str(g.flagged)),
+                    ("small", _e(per_flag or t["na"])),
+                ],
+            )
+        )
+    senders_table = (
+        _table("senders", head_s, sender_rows, ("c-name", "", "", "", "c-nums", "", "", "", "", "c-perflag"))
+        if sender_rows
+        else f"<p>{_e(t['no_senders'])}</p>"
+    )
 
     senders_block = f'<p class="note">{_e(t["senders_print"])}</p>' if for_print else senders_table
 
     # charts
     per_day = report.per_day()
     day_series = [(day, day[5:], c) for day, c in per_day.items()]
-    days_svg, days_wide = _bars(day_series, title=t["chart_days"], unit=t["chart_unit"], names=names,
-                                every=max(1, math.ceil(len(day_series) / 12)))
+    days_svg, days_wide = _bars(
+        day_series,
+        title=t["chart_days"],
+        unit=t["chart_unit"],
+        names=names,
+        every=max(1, math.ceil(len(day_series) / 12)),
+    )
     hour_series = [(str(h), f"{h}", c) for h, c in enumerate(report.per_hour())]
-    hours_svg, hours_wide = _bars(hour_series, title=t["chart_hours"].format(night=night_text(settings, lang)),
-                                  unit=t["chart_unit"], names=names, every=2, widest=18.0,
-                                  highlight=lambda key: is_night(int(key), settings.night_start, settings.night_end))
-    legend = "".join(f'<span class="key"><i style="background:{COLORS[lab]}"></i>{_e(names[lab])}</span>'
-                     for lab in LABELS)
+    hours_svg, hours_wide = _bars(
+        hour_series,
+        title=t["chart_hours"].format(night=night_text(settings, lang)),
+        unit=t["chart_unit"],
+        names=names,
+        every=2,
+        widest=18.0,
+        highlight=lambda key: is_night(int(key), settings.night_start, settings.night_end),
+    )
+    legend = "".join(
+        f'<span class="key"><i style="background:{COLORS[lab]}"></i>{_e(names[lab])}</span>' for lab in LABELS
+    )
 
     def chart(chart_id: str, svg: str, wide: bool) -> str:
         hint = f'<p class="hint{" wide" if wide else ""}">{_e(t["scroll_hint"])}</p>'
@@ -341,20 +435,35 @@ def render_html(report: Report, *, for_print: bool = False) -> str:
         blocks = []
         for _key, items in sorted(by_sender.items(), key=lambda kv: -len(kv[1])):
             items.sort(key=lambda e: e.order)
-            rows = "".join(f'<tr><td class="nowrap">{when(e)}</td><td>{badge(e.label)}</td>'
-                           f'<td class="msg"{msg_lang}>{_e(protect(e.message.text))}</td></tr>' for e in items)
+            rows = "".join(
+                f'<tr><td class="nowrap">{when(e)}</td><td>{badge(e.label)}</td>'
+                f'<td class="msg"{msg_lang}>{_e(protect(e.message.text))}</td></tr>'
+                for e in items
+            )
             sender = items[0].message.sender.strip() or t["unknown_sender"]
-            blocks.append(f'<details><summary>{_e(t["timeline_summary"].format(sender=sender, count=len(items)))}'
-                          f'</summary><div class="scroll"><table class="timeline"><tbody>{rows}</tbody></table></div>'
-                          '</details>')
+            blocks.append(
+                f"<details><summary>{_e(t['timeline_summary'].format(sender=sender, count=len(items)))}"
+                f'</summary><div class="scroll"><table class="timeline"><tbody>{rows}</tbody></table></div>'
+                "</details>"
+            )
         timelines = "".join(blocks) or f"<p>{_e(t['no_timelines'])}</p>"
 
     # every input explained
     head_i = t["inputs_head"]
-    input_rows = [_row(head_i, colon, [("", f"<code>{_e(f.path)}</code>"), ("num", str(f.records)),
-                                       ("num", str(f.analysed)),
-                                ("num", str(f.not_analysed)), ("", f"<code>{_e(f.sha256 or t['na'])}</code>")])
-                  for f in report.inputs]
+    input_rows = [
+        _row(
+            head_i,
+            colon,
+            [
+                ("", f"<code>{_e(f.path)}</code>"),
+                ("num", str(f.records)),
+                ("num", str(f.analysed)),
+                ("num", str(f.not_analysed)),
+                ("", f"<code>{_e(f.sha256 or t['na'])}</code>"),
+            ],
+        )
+        for f in report.inputs
+    ]
     by_reason: dict[str, list] = defaultdict(list)
     for e in report.not_analysed:
         by_reason[e.reason.value if e.reason else "reader_error"].append(e)
@@ -364,11 +473,19 @@ def render_html(report: Report, *, for_print: bool = False) -> str:
         shown = t["list_sep"].join(where(e) for e in items[:_WHERE])
         if len(items) > _WHERE:
             shown += " " + t["more_records"].format(count=len(items) - _WHERE)
-        notes = list(dict.fromkeys(e.row.error for e in items if e.row.error))[:2]
-        unread_rows.append(_row(head_u, colon, [("", _e(cat["reasons"][reason])), ("num", str(len(items))),
-                                                ("small", _e(shown)),
-                                                ("small", "<br>".join(f"<code>{_e(n)}</code>" for n in notes)
-                                                 or _e(t["na"]))]))
+        notes = list(dict.fromkeys(clean_text(e.row.error) for e in items if e.row.error))[:2]
+        unread_rows.append(
+            _row(
+                head_u,
+                colon,
+                [
+                    ("", _e(cat["reasons"][reason])),
+                    ("num", str(len(items))),
+                    ("small", _e(shown)),
+                    ("small", "<br>".join(f"<code>{_e(n)}</code>" for n in notes) or _e(t["na"])),
+                ],
+            )
+        )
     unread = _table("unread", head_u, unread_rows) if unread_rows else f"<p>{_e(t['all_read'])}</p>"
 
     # rules
@@ -382,13 +499,28 @@ def render_html(report: Report, *, for_print: bool = False) -> str:
             when_text += f" {night_text(settings, lang)}"
         elif flag is Flag.HIGH_FREQUENCY:
             when_text += f" {settings.max_per_day}"
-        rule_rows.append(_row(head_r, colon, [("", _e(cat["flags"][flag.value]["title"])), ("num", str(counts[flag])),
-                                       ("small", _e(when_text)), ("small", _e(basis))]))
+        rule_rows.append(
+            _row(
+                head_r,
+                colon,
+                [
+                    ("", _e(cat["flags"][flag.value]["title"])),
+                    ("num", str(counts[flag])),
+                    ("small", _e(when_text)),
+                    ("small", _e(basis)),
+                ],
+            )
+        )
 
     generated = _generated(report)
     provenance = t["provenance"].format(
-        generated=generated, tz=report.tz, tool=report.tool, model=report.model_sha256 or t["na"],
-        night=night_text(settings, lang), max_per_day=settings.max_per_day)
+        generated=generated,
+        tz=report.tz,
+        tool=report.tool,
+        model=report.model_sha256 or t["na"],
+        night=night_text(settings, lang),
+        max_per_day=settings.max_per_day,
+    )
     privacy = t["redacted"] if report.redacted else t["not_redacted"]
     legend_block = f"<div>{legend}</div>"
     return f"""<!DOCTYPE html>
@@ -399,8 +531,9 @@ def render_html(report: Report, *, for_print: bool = False) -> str:
 <title>{_e(report.title)}</title>
 <style>{_STYLE}{_page_css(report, t)}</style></head><body>
 <h1>{_e(report.title)}</h1>
-<p class="meta">{_e(t["short_meta"].format(generated=generated, total=len(report.entries),
-                                         n_inputs=len(report.inputs)))}</p>
+<p class="meta">{
+        _e(t["short_meta"].format(generated=generated, total=len(report.entries), n_inputs=len(report.inputs)))
+    }</p>
 <p class="note">{_e(t["lead"])}</p>
 <p class="warn" id="privacy">{_e(privacy)}</p>
 <section id="overview"><h2>{_e(t["h_overview"])}</h2><p>{_e(overview)}</p>{overview_table}</section>

@@ -88,27 +88,27 @@ _ZH = {
     "rules": {
         "criminal_293": {
             "cite": "《刑法》第二百九十三条之一催收非法债务罪（针对高利放贷等非法债务）"
-                    "或第二百九十三条寻衅滋事罪（针对合法债务）",
+            "或第二百九十三条寻衅滋事罪（针对合法债务）",
             "text": "《刑法》第二百九十三条之一催收非法债务罪：催收高利放贷等非法债务时使用暴力、胁迫，"
-                    "限制人身自由或侵入住宅，"
-                    "或者恐吓、跟踪、骚扰他人。催收合法债务时的骚扰不适用这一条，可能构成第二百九十三条寻衅滋事罪。",
+            "限制人身自由或侵入住宅，"
+            "或者恐吓、跟踪、骚扰他人。催收合法债务时的骚扰不适用这一条，可能构成第二百九十三条寻衅滋事罪。",
         },
         "soft_violence": {
             "cite": "两高两部《关于办理实施“软暴力”的刑事案件若干问题的意见》",
             "text": "两高两部《关于办理实施“软暴力”的刑事案件若干问题的意见》，2019年4月9日："
-                    "通过信息网络或者通讯工具恐吓他人，属于软暴力。",
+            "通过信息网络或者通讯工具恐吓他人，属于软暴力。",
         },
         "civil_privacy": {
             "cite": "《民法典》第一千零三十二条、第一千零三十三条",
             "text": "《民法典》第一千零三十二条、第一千零三十三条：自然人享有隐私权，"
-                    "未经同意，不得以电话、短信、即时通讯工具等方式"
-                    "侵扰他人的私人生活安宁。",
+            "未经同意，不得以电话、短信、即时通讯工具等方式"
+            "侵扰他人的私人生活安宁。",
         },
         "pipl_10": {
             "cite": "《个人信息保护法》第十条",
             "text": "《个人信息保护法》第十条：任何组织、个人不得非法使用、公开他人个人信息。"
-                    "向通讯录联系人群发欠款信息，"
-                    "即以此为依据。",
+            "向通讯录联系人群发欠款信息，"
+            "即以此为依据。",
         },
         "nifa_night": {
             "cite": "中国互联网金融协会《互联网金融贷后催收业务指引》",
@@ -117,12 +117,12 @@ _ZH = {
         "nifa_frequency": {
             "cite": "中国互联网金融协会《互联网金融贷后催收业务指引》",
             "text": "中国互联网金融协会《互联网金融贷后催收业务指引》：每天接通电话不超过3次。"
-                    "本报告把这一条类推到短信，仅供参考。",
+            "本报告把这一条类推到短信，仅供参考。",
         },
         "nifa_debtor_only": {
             "cite": "中国互联网金融协会《互联网金融贷后催收业务指引》",
             "text": "中国互联网金融协会《互联网金融贷后催收业务指引》：只向债务人本人催收，"
-                    "不向通讯录联系人等第三人催收。",
+            "不向通讯录联系人等第三人催收。",
         },
     },
     "no_rule": "这不是违反某条规定，而是诈骗的常见迹象：正规还款只通过借款APP或以95开头的官方客服电话",
@@ -242,17 +242,17 @@ _ZH = {
     },
     "text": {
         "lead": "本报告由软件根据短信内容自动生成。类别和标记是机器判断，附有可信度；"
-                "投诉或报警前，请逐条对照手机里的原始短信核实。",
+        "投诉或报警前，请逐条对照手机里的原始短信核实。",
         "short_meta": "生成时间：{generated}。共读取 {total} 条记录，来自 {n_inputs} 个文件。",
         "h_overview": "概况",
         "overview": "共读取 {total} 条记录：催收短信 {collection} 条，其中 {flagged} 条被标记；疑似诈骗短信 {scam} 条；"
-                    "与催收无关的短信 {other} 条，不计入投诉。",
+        "与催收无关的短信 {other} 条，不计入投诉。",
         "overview_unread": "另有 {unread} 条记录没有分析，原因见下文每条输入的说明。",
         "overview_head": ["标记", "条数"],
         "h_complaints": "投诉摘要",
         "complaints_note": "每段对应一个催收方，可以直接选中复制，粘贴到投诉表单里。"
-                           "机构名称取自短信本身，短信签名和落款可能被冒用，"
-                           "请以借款合同为准。",
+        "机构名称取自短信本身，短信签名和落款可能被冒用，"
+        "请以借款合同为准。",
         "no_complaints": "没有发现需要投诉的催收短信。",
         "who_signature": "署名为【{name}】的发送方",
         "who_sign_off": "落款为「{name}」的发送方",
@@ -265,7 +265,7 @@ _ZH = {
         "received": "我共收到其催收短信 {total} 条",
         "received_unknown": "我共收到这类短信 {total} 条",
         "complaint": "关于{who}：{period}{received}{senders}。其中 {concerned} 条有以下问题：{items}。{rules}"
-                     "建议：{channels}。{name_clause}以上由软件整理，以原始短信为准。",
+        "建议：{channels}。{name_clause}以上由软件整理，以原始短信为准。",
         "rules_clause": "可能涉及：{rules}。",
         "name_clause": "机构名称来自{source}，可信度{confidence}。",
         "item": "{name} {count} 条",
@@ -279,14 +279,14 @@ _ZH = {
         "scam_who_number": "号码 {number}",
         "scam_who_unknown": "号码不详的短信",
         "scam": "关于{who}：{period}我共收到疑似诈骗短信 {total} 条{claimed}。可疑之处：{signs}。建议：{channels}。"
-                "以上由软件整理，以原始短信为准。",
+        "以上由软件整理，以原始短信为准。",
         "scam_claimed": "，短信自称【{name}】，但签名可以被冒用",
         "scam_no_signs": "软件根据短信的整体内容判断",
         "h_next": "下一步怎么做",
         "next_keep": "先保存证据：不要删除手机里的原始短信；给每条被标记的短信截图，"
-                     "截图里要能看到发送号码和时间；把截图和本报告放在一起。",
+        "截图里要能看到发送号码和时间；把截图和本报告放在一起。",
         "next_attach": "每个渠道都用得上：短信截图、本报告的打印件或PDF、您的身份证件；"
-                       "涉及借款的，附上借款合同或借款APP里的借款记录。",
+        "涉及借款的，附上借款合同或借款APP里的借款记录。",
         "next_head": ["渠道", "本报告中适用于", "怎么联系", "另外准备"],
         "next_scams": "疑似诈骗短信",
         "next_none": "本报告没有需要投诉或举报的短信。",
@@ -296,8 +296,18 @@ _ZH = {
         "score": "可信度 {percent}",
         "record": "{file} 第 {record} 条",
         "h_senders": "催收方",
-        "senders_head": ["名称", "类型", "名称来源", "可信度", "发送号码", "首次", "最后", "催收短信", "被标记",
-                         "各标记条数"],
+        "senders_head": [
+            "名称",
+            "类型",
+            "名称来源",
+            "可信度",
+            "发送号码",
+            "首次",
+            "最后",
+            "催收短信",
+            "被标记",
+            "各标记条数",
+        ],
         "no_senders": "没有催收短信。",
         "h_charts": "图表",
         "chart_days": "每天收到的短信（按类别）",
@@ -320,11 +330,11 @@ _ZH = {
         "rules_head": ["标记", "条数", "什么时候标记", "依据"],
         "h_provenance": "来源与校验",
         "provenance": "生成时间 {generated}，时区 {tz}；工具 {tool}；模型 sha256 {model}；夜间时段 {night}；"
-                      "同一号码一天超过 {max_per_day} 条催收短信即标记。输入文件的 sha256 校验值见每条输入的说明一节。",
+        "同一号码一天超过 {max_per_day} 条催收短信即标记。输入文件的 sha256 校验值见每条输入的说明一节。",
         "night": "{start}时至次日{end}时",
         "night_same_day": "{start}时至{end}时",
         "redacted": "本报告已打码：短信正文中的手机号、身份证号、银行卡号和QQ号，以及与投诉无关的发送号码。"
-                    "催收方和疑似诈骗的发送号码保留原样，因为投诉和举报需要完整号码。姓名和地址没有打码，提交前请自行检查。",
+        "催收方和疑似诈骗的发送号码保留原样，因为投诉和举报需要完整号码。姓名和地址没有打码，提交前请自行检查。",
         "not_redacted": "本报告没有打码，含有手机号、银行卡号等个人信息。如需分享，可加 --redact 选项重新生成。",
         "na": "无",
         "page_footer": "生成时间 {generated} · 输入文件 sha256：{hashes}",
@@ -357,7 +367,7 @@ _EN = {
         "thread_threat": {
             "title": "threat from a collection number",
             "when": "names no debt, but the number sent collection messages in this report and the message threatens; "
-                    "anti-fraud warnings and jokes are not counted",
+            "anti-fraud warnings and jokes are not counted",
         },
         "third_party": {
             "title": "collection through third parties",
@@ -374,7 +384,7 @@ _EN = {
         "impersonation": {
             "title": "posing as police or courts",
             "when": "a collection message that claims a case, detention, police or court action; real court papers "
-                    "are not served by a collector's SMS",
+            "are not served by a collector's SMS",
         },
         "personal_account": {
             "title": "asks to pay a personal account",
@@ -383,32 +393,32 @@ _EN = {
         "unofficial_channel": {
             "title": "unofficial channel",
             "when": "a collection message pointing to a link, a mobile number or a chat account instead of the app "
-                    "or the official line",
+            "or the official line",
         },
     },
     "rules": {
         "criminal_293": {
             "cite": "Criminal Law art. 293-1, collecting illegal debts (for usury and other illegal debts), "
-                    "or art. 293, picking quarrels and provoking trouble (for lawful debts)",
+            "or art. 293, picking quarrels and provoking trouble (for lawful debts)",
             "text": "Criminal Law art. 293-1: violence or coercion, restricting liberty or entering a home, "
-                    "intimidation, stalking or harassment when collecting illegal debts such as usury. "
-                    "Harassment over a lawful debt falls outside it and may come under art. 293, "
-                    "picking quarrels and provoking trouble.",
+            "intimidation, stalking or harassment when collecting illegal debts such as usury. "
+            "Harassment over a lawful debt falls outside it and may come under art. 293, "
+            "picking quarrels and provoking trouble.",
         },
         "soft_violence": {
             "cite": "the 2019 opinion of the courts, procuratorate, police and justice ministry on soft violence",
             "text": "Opinion on criminal cases of soft violence, 2019-04-09: intimidation through information networks "
-                    "or communication tools is soft violence.",
+            "or communication tools is soft violence.",
         },
         "civil_privacy": {
             "cite": "Civil Code art. 1032 and 1033",
             "text": "Civil Code art. 1032-1033: privacy; no disturbing private life by phone, SMS or messaging "
-                    "without consent.",
+            "without consent.",
         },
         "pipl_10": {
             "cite": "Personal Information Protection Law art. 10",
             "text": "Personal Information Protection Law art. 10: no unlawful use or disclosure of personal "
-                    "information, the basis against messaging a borrower's contact list.",
+            "information, the basis against messaging a borrower's contact list.",
         },
         "nifa_night": {
             "cite": "the NIFA post-loan collection guideline",
@@ -417,16 +427,16 @@ _EN = {
         "nifa_frequency": {
             "cite": "the NIFA post-loan collection guideline",
             "text": "NIFA post-loan collection guideline: at most 3 connected calls a day. This report applies it to "
-                    "SMS by analogy, as a guide only.",
+            "SMS by analogy, as a guide only.",
         },
         "nifa_debtor_only": {
             "cite": "the NIFA post-loan collection guideline",
             "text": "NIFA post-loan collection guideline: collect only from the debtor, not from contacts or other "
-                    "third parties.",
+            "third parties.",
         },
     },
     "no_rule": "not a rule broken but a common sign of a scam: lenders take repayment only in their app or through "
-               "their official 95… service line",
+    "their official 95… service line",
     "channels": {
         "police": {
             "name": "110",
@@ -468,10 +478,10 @@ _EN = {
     },
     "reasons": {
         "blob": "encrypted or binary content, not readable text (some SMS apps encrypt their store); not judged, "
-                "never in a complaint",
+        "never in a complaint",
         "empty": "the message body is empty, as for MMS or picture-only messages",
         "call_log": "a call-log backup, not messages: SMS Backup & Restore saves calls and messages separately; "
-                    "choose the sms file",
+        "choose the sms file",
         "mms_not_downloaded": "an MMS notification: the MMS was never downloaded and its text is not in the backup",
         "not_messages": "no messages found in the file: unknown layout, or no column holds the message text",
         "damaged": "the file or this record is damaged",
@@ -545,16 +555,16 @@ _EN = {
     },
     "text": {
         "lead": "Generated automatically from the messages. Categories and flags are machine judgements with a "
-                "confidence; check each message on the phone before you complain or report.",
+        "confidence; check each message on the phone before you complain or report.",
         "short_meta": "Generated {generated}. {total} record(s) read from {n_inputs} file(s).",
         "h_overview": "Overview",
         "overview": "{total} record(s) read: {collection} collection message(s), {flagged} of them flagged; {scam} "
-                    "suspected scam(s); {other} message(s) not about collection, never in a complaint.",
+        "suspected scam(s); {other} message(s) not about collection, never in a complaint.",
         "overview_unread": " {unread} record(s) were not analysed; the reasons are under Every input explained.",
         "overview_head": ["flag", "messages"],
         "h_complaints": "Complaint summary",
         "complaints_note": "One paragraph per collector; select and copy it into a complaint form. Names come from "
-                           "the messages and may be forged; your loan contract is what counts.",
+        "the messages and may be forged; your loan contract is what counts.",
         "no_complaints": "No collection message to complain about.",
         "who_signature": "the sender signing as 【{name}】",
         "who_sign_off": "the sender signing off as {name}",
@@ -567,8 +577,8 @@ _EN = {
         "received": "I received {total} collection message(s) from them",
         "received_unknown": "I received {total} such message(s)",
         "complaint": "About {who}: {period}{received}{senders}. {concerned} of them "
-                     "show these problems: {items}. {rules}What to do: {channels}. {name_clause}Compiled "
-                     "automatically; check against the original messages.",
+        "show these problems: {items}. {rules}What to do: {channels}. {name_clause}Compiled "
+        "automatically; check against the original messages.",
         "rules_clause": "Rules concerned: {rules}. ",
         "name_clause": "Name taken from {source}, confidence {confidence}. ",
         "item": "{name} {count}",
@@ -578,19 +588,19 @@ _EN = {
         "clause_sep": "; ",
         "h_scams": "Suspected scams",
         "scams_note": "These look like scams, not collection, and are not in the complaint summary. Do not pay, do "
-                      "not open links, do not give codes.",
+        "not open links, do not give codes.",
         "no_scams": "No suspected scam.",
         "scam_who_number": "number {number}",
         "scam_who_unknown": "messages with no number",
         "scam": "About {who}: {period}I received {total} suspected scam message(s){claimed}. Signs: {signs}. What to "
-                "do: {channels}. Compiled automatically; check against the original messages.",
+        "do: {channels}. Compiled automatically; check against the original messages.",
         "scam_claimed": ", claiming to be 【{name}】, a signature anyone can forge",
         "scam_no_signs": "judged from the message as a whole",
         "h_next": "What to do next",
         "next_keep": "Keep the evidence first: do not delete the original messages; take a screenshot of each "
-                     "flagged message showing the number and the time; keep them with this report.",
+        "flagged message showing the number and the time; keep them with this report.",
         "next_attach": "Every channel needs: the screenshots, this report printed or as PDF, your ID; for a loan, "
-                       "the loan contract or the loan record in the app.",
+        "the loan contract or the loan record in the app.",
         "next_head": ["channel", "for, in this report", "how to reach it", "also bring"],
         "next_scams": "suspected scams",
         "next_none": "Nothing in this report to complain about or report.",
@@ -600,8 +610,18 @@ _EN = {
         "score": "confidence {percent}",
         "record": "{file} record {record}",
         "h_senders": "Collectors",
-        "senders_head": ["name", "kind", "name from", "confidence", "numbers", "first", "last", "collection messages",
-                         "flagged", "per flag"],
+        "senders_head": [
+            "name",
+            "kind",
+            "name from",
+            "confidence",
+            "numbers",
+            "first",
+            "last",
+            "collection messages",
+            "flagged",
+            "per flag",
+        ],
         "no_senders": "No collection messages.",
         "h_charts": "Charts",
         "chart_days": "Messages per day by category",
@@ -613,11 +633,11 @@ _EN = {
         "no_timelines": "No collection messages.",
         "timelines_print": "The full timeline per number is in the HTML report.",
         "senders_print": "Each collector's name, numbers and counts per flag are in the complaint summary above; the "
-                         "full table is in the HTML report.",
+        "full table is in the HTML report.",
         "unknown_sender": "unknown number",
         "h_inputs": "Every input explained",
         "inputs_note": "How many records each input file gave and how many were analysed; records not analysed are "
-                       "listed by reason.",
+        "listed by reason.",
         "inputs_head": ["input file", "records", "analysed", "not analysed", "sha256"],
         "unread_head": ["reason", "records", "where", "the reader's note"],
         "more_records": "and {count} more",
@@ -626,16 +646,16 @@ _EN = {
         "rules_head": ["flag", "messages", "raised when", "rule"],
         "h_provenance": "Provenance",
         "provenance": "Generated {generated}, time zone {tz}; tool {tool}; model sha256 {model}; night {night}; more "
-                      "than {max_per_day} collection messages from one number in a day are flagged. The input "
-                      "files' sha256 are under Every input explained.",
+        "than {max_per_day} collection messages from one number in a day are flagged. The input "
+        "files' sha256 are under Every input explained.",
         "night": "{start}:00 to {end}:00 the next day",
         "night_same_day": "{start}:00 to {end}:00",
         "redacted": "This report is redacted: phone, ID, bank-card and QQ numbers in message texts, and the numbers "
-                    "of senders no complaint concerns, are masked. Collectors' and suspected scammers' numbers are "
-                    "kept, because a complaint or report needs them in full. Names and addresses are not masked; "
-                    "check before you hand it in.",
+        "of senders no complaint concerns, are masked. Collectors' and suspected scammers' numbers are "
+        "kept, because a complaint or report needs them in full. Names and addresses are not masked; "
+        "check before you hand it in.",
         "not_redacted": "This report is not redacted and holds phone and bank-card numbers. To share it, make it "
-                        "again with --redact.",
+        "again with --redact.",
         "na": "n/a",
         "page_footer": "Generated {generated} · input sha256: {hashes}",
         "page_number": "page {page} of {pages}",

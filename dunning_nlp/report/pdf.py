@@ -63,8 +63,10 @@ def find_chromium() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise PDFError("cannot write PDF: headless Chromium not found; install it (Debian: apt-get install chromium "
-                   "fonts-wqy-zenhei, or run scripts/setup_browser.sh) or write HTML with -o report.html")
+    raise PDFError(
+        "cannot write PDF: headless Chromium not found; install it (Debian: apt-get install chromium "
+        "fonts-wqy-zenhei, or run scripts/setup_browser.sh) or write HTML with -o report.html"
+    )
 
 
 def html_to_pdf(html: str, path: str) -> None:
@@ -74,10 +76,22 @@ def html_to_pdf(html: str, path: str) -> None:
         page = Path(tmp) / "report.html"
         page.write_text(html, encoding="utf-8")
         out = Path(tmp) / "report.pdf"
-        command = [browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                   "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                   "--disable-extensions", f"--user-data-dir={Path(tmp) / 'profile'}", "--no-pdf-header-footer",
-                   f"--print-to-pdf={out}", page.as_uri()]
+        command = [
+            browser,
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            f"--user-data-dir={Path(tmp) / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={out}",
+            page.as_uri(),
+        ]
         try:
             done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=_TIMEOUT, check=False)
         except subprocess.TimeoutExpired:
@@ -100,10 +114,10 @@ _CMAP_TOKEN = re.compile(rb"<([0-9A-Fa-f]+)>|\[[^\]]*\]")
 
 def _objects(data: bytes) -> dict[int, tuple[int, int]]:
     """Object number → (start, end) of ``N 0 obj … endobj`` from the classic xref table Chromium writes."""
-    start = int(data[data.rindex(b"startxref") + 9:].split()[0])
-    if data[start:start + 4] != b"xref":
+    start = int(data[data.rindex(b"startxref") + 9 :].split()[0])
+    if data[start : start + 4] != b"xref":
         raise ValueError("no classic xref table")
-    lines = data[start:data.index(b"trailer", start)].split(b"\n")[1:]
+    lines = data[start : data.index(b"trailer", start)].split(b"\n")[1:]
     offsets: dict[int, int] = {}
     i = 0
     while i < len(lines):
@@ -120,11 +134,11 @@ def _objects(data: bytes) -> dict[int, tuple[int, int]]:
     spans = {}
     for number, offset in offsets.items():
         head = _dictionary_end(data, data.index(b"obj", offset) + 3)
-        after = data[head:head + 16].lstrip()
+        after = data[head : head + 16].lstrip()
         if after.startswith(b"stream"):
             length = int(_search(rb"/Length (\d+)", data[offset:head]).group(1))
             body = data.index(b"stream", head) + len(b"stream")
-            body += 2 if data[body:body + 2] == b"\r\n" else 1
+            body += 2 if data[body : body + 2] == b"\r\n" else 1
             end = data.index(b"endobj", body + length) + len(b"endobj")
         else:
             end = data.index(b"endobj", head) + len(b"endobj")
@@ -134,26 +148,26 @@ def _objects(data: bytes) -> dict[int, tuple[int, int]]:
 
 def _dictionary_end(data: bytes, pos: int) -> int:
     """Position just after the object that starts at ``pos`` when it is a dictionary (``<< … >>``), else ``pos``."""
-    while data[pos:pos + 1].isspace():
+    while data[pos : pos + 1].isspace():
         pos += 1
-    if data[pos:pos + 2] != b"<<":
+    if data[pos : pos + 2] != b"<<":
         return pos
     depth = 0
     while pos < len(data):
-        two = data[pos:pos + 2]
+        two = data[pos : pos + 2]
         if two == b"<<":
             depth, pos = depth + 1, pos + 2
         elif two == b">>":
             depth, pos = depth - 1, pos + 2
             if depth == 0:
                 return pos
-        elif data[pos:pos + 1] == b"(":  # a literal string: skip to its closing bracket
+        elif data[pos : pos + 1] == b"(":  # a literal string: skip to its closing bracket
             level, pos = 1, pos + 1
             while level:
-                ch = data[pos:pos + 1]
+                ch = data[pos : pos + 1]
                 pos += 2 if ch == b"\\" else 1
                 level += {b"(": 1, b")": -1}.get(ch, 0)
-        elif data[pos:pos + 1] == b"<":  # a hex string
+        elif data[pos : pos + 1] == b"<":  # a hex string
             pos = data.index(b">", pos) + 1
         else:
             pos += 1
@@ -230,8 +244,13 @@ def _subset(data: bytes, ft_subset) -> bytes:
         glyphs = sorted(g for g in (_glyphs_of(cmap) | used | {0}) if g < font["maxp"].numGlyphs)
         small = _subset_font(font, glyphs, ft_subset)
         packed = zlib.compress(small, 9)
-        replaced[number] = (f"{number} 0 obj\n<</Length1 {len(small)}\n/Filter /FlateDecode\n"
-                            f"/Length {len(packed)}>> stream\n").encode() + packed + b"\nendstream\nendobj"
+        replaced[number] = (
+            (
+                f"{number} 0 obj\n<</Length1 {len(small)}\n/Filter /FlateDecode\n/Length {len(packed)}>> stream\n"
+            ).encode()
+            + packed
+            + b"\nendstream\nendobj"
+        )
     if not replaced:
         return data
     return _rewrite(data, spans, {**objs, **replaced})
@@ -253,7 +272,7 @@ def _glyphs_drawn(objects) -> set[int]:
         if b" Tj" in content or b"TJ" in content:
             for m in _HEX.finditer(content):
                 digits = re.sub(rb"\s", b"", m.group(1))
-                used.update(int(digits[i:i + 4], 16) for i in range(0, len(digits) - 3, 4))
+                used.update(int(digits[i : i + 4], 16) for i in range(0, len(digits) - 3, 4))
     return used
 
 
@@ -306,6 +325,6 @@ def _rewrite(data: bytes, spans: dict[int, tuple[int, int]], objs: dict[int, byt
     out += f"xref\n0 {size}\n0000000000 65535 f \n".encode()
     for number in range(1, size):
         out += (f"{offsets[number]:010d} 00000 n \n" if number in offsets else "0000000000 65535 f \n").encode()
-    trailer = data[data.rindex(b"trailer"):data.rindex(b"startxref")]
+    trailer = data[data.rindex(b"trailer") : data.rindex(b"startxref")]
     out += trailer + f"startxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)

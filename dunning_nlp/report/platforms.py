@@ -69,40 +69,109 @@ _CJK = "\u4e00-\u9fff"
 _NAME = rf"[{_CJK}A-Za-z0-9·（）()]"
 _SIGNATURE_START = re.compile(rf"^\s*[【\[]\s*({_NAME}{{2,20}}?)\s*[】\]]")
 _SIGNATURE_END = re.compile(rf"[【\[]\s*({_NAME}{{2,20}}?)\s*[】\]]\s*$")
-_ORG_SUFFIX = ("消费金融股份有限公司|消費金融股份有限公司|消费金融有限公司|消費金融有限公司|消费金融|消費金融|"
-               "小额贷款有限公司|"
-               "小額貸款有限公司|小额贷款|小額貸款|律师事务所|律師事務所|资产管理有限公司|資產管理有限公司|信息咨询有限公司|"
-               "信息諮詢有限公司|有限责任公司|有限責任公司|股份有限公司|有限公司|保险|保險|(?:银行|銀行)(?![卡账帳賬流转轉])")
-_SIGN_OFF = re.compile(rf"(?:——|--|－－|—|-)\s*([{_CJK}A-Za-z0-9（）()]{{2,30}}?(?:{_ORG_SUFFIX}|平台))"
-                       r"\s*[。.!！]?\s*$")
+_ORG_SUFFIX = (
+    "消费金融股份有限公司|消費金融股份有限公司|消费金融有限公司|消費金融有限公司|消费金融|消費金融|"
+    "小额贷款有限公司|"
+    "小額貸款有限公司|小额贷款|小額貸款|律师事务所|律師事務所|资产管理有限公司|資產管理有限公司|信息咨询有限公司|"
+    "信息諮詢有限公司|有限责任公司|有限責任公司|股份有限公司|有限公司|保险|保險|(?:银行|銀行)(?![卡账帳賬流转轉])"
+)
+_SIGN_OFF = re.compile(
+    rf"(?:——|--|－－|—|-)\s*([{_CJK}A-Za-z0-9（）()]{{2,30}}?(?:{_ORG_SUFFIX}|平台))"
+    r"\s*[。.!！]?\s*$"
+)
 _ORG = re.compile(rf"([{_CJK}]{{2,14}}?(?:{_ORG_SUFFIX}))")
 _PLATFORM = re.compile(rf"([{_CJK}A-Za-z0-9]{{2,10}}?)平台")
-_LOAN_AT = re.compile(rf"在([{_CJK}A-Za-z0-9]{{2,10}}?)(平台|APP|App|app)?(?:上|中|里)?的?"
-                      r"(?:借款|贷款|貸款|欠款|账单|賬單|账户|賬戶|账hu)")
+_LOAN_AT = re.compile(
+    rf"在([{_CJK}A-Za-z0-9]{{2,10}}?)(平台|APP|App|app)?(?:上|中|里)?的?"
+    r"(?:借款|贷款|貸款|欠款|账单|賬單|账户|賬戶|账hu)"
+)
 #: How a lender's product name ends, for "在××的借款" without 平台 or APP after it.
 _PRODUCT_END = re.compile(r"(?:分期|借条|借條|借呗|借唄|钱包|錢包|白条|白條|金融|小贷|小貸|贷|貸|花|借|钱|錢|卡)$")
 #: Characters of running text, not of a name: pronouns, particles, demonstratives, verbs of the sentence.
-_RUNNING = re.compile(r"[我你他她您们們咱这這那哪里裡的了着著过過吗嗎呢吧啊呀是有没沒"
-                      r"把被将將要会會让讓给給向对對从從寄送告知联聯系繫笔筆]")
+_RUNNING = re.compile(
+    r"[我你他她您们們咱这這那哪里裡的了着著过過吗嗎呢吧啊呀是有没沒"
+    r"把被将將要会會让讓给給向对對从從寄送告知联聯系繫笔筆]"
+)
 #: Where a bank name is the payee's bank: after an account number or a 户名/开户/转到 phrase, or before 户名.
-_PAYEE_BEFORE = re.compile(r"(?:\d[\d ]{10,}\d|⟪CARD⟫|卡号|卡號|账号|帳號|賬號|开户|開戶|户名|戶名|收款|"
-                           r"打到|转到|轉到|汇到|匯到|汇入|匯入|"
-                           r"存入|打这个|打這個|转这个|轉這個|尾号|尾號)[^。！？!?]{0,12}$")
+_PAYEE_BEFORE = re.compile(
+    r"(?:\d[\d ]{10,}\d|⟪CARD⟫|卡号|卡號|账号|帳號|賬號|开户|開戶|户名|戶名|收款|"
+    r"打到|转到|轉到|汇到|匯到|汇入|匯入|"
+    r"存入|打这个|打這個|转这个|轉這個|尾号|尾號)[^。！？!?]{0,12}$"
+)
 _PAYEE_AFTER = re.compile(r"^[，,、 ]?(?:户名|戶名|开户|開戶|卡号|卡號)")
 _APP = re.compile(rf"([{_CJK}A-Za-z0-9]{{2,10}}?)\s*(?:APP|App|app)(?![A-Za-z])")
 
 # Words that end the running text before a name ("您在招商银行", "好友沈女士在我平台", "可通过手机银行"):
 # only what follows the last of them is the name.
-_BEFORE_NAME = re.compile(r"这里是|我们是|您在|你在|通过|提供|登录|下载|打开|使用|关于|尊敬的|"
-                          r"[在的是向被从对给您你我请受由欠已找于]")
+_BEFORE_NAME = re.compile(
+    r"这里是|我们是|您在|你在|通过|提供|登录|下载|打开|使用|关于|尊敬的|"
+    r"[在的是向被从对给您你我请受由欠已找于]"
+)
 # What is left when the "name" is only a pronoun or a generic word ("我平台", "官方APP", "网贷平台").
-_GENERIC = frozenset({
-    "我", "我们", "本", "我司", "该", "贵", "此", "其", "官方", "正规", "其他", "其它", "第三方", "借贷", "网贷",
-    "贷款", "借款", "金融", "互联网", "监管", "投诉", "反诈", "合作", "各大", "多个", "相关", "原", "还款", "催收",
-    "手机", "手机银行", "任何", "公安", "国家", "政府", "银行", "有限公司", "公司", "保险", "消费金融", "小额贷款",
-    "律师事务所", "这个", "那个", "一个", "所有", "全部", "大", "小", "多家", "某", "某某", "下载", "官网", "客户端",
-    "网上", "线上", "平台", "您的", "你的",
-})
+_GENERIC = frozenset(
+    {
+        "我",
+        "我们",
+        "本",
+        "我司",
+        "该",
+        "贵",
+        "此",
+        "其",
+        "官方",
+        "正规",
+        "其他",
+        "其它",
+        "第三方",
+        "借贷",
+        "网贷",
+        "贷款",
+        "借款",
+        "金融",
+        "互联网",
+        "监管",
+        "投诉",
+        "反诈",
+        "合作",
+        "各大",
+        "多个",
+        "相关",
+        "原",
+        "还款",
+        "催收",
+        "手机",
+        "手机银行",
+        "任何",
+        "公安",
+        "国家",
+        "政府",
+        "银行",
+        "有限公司",
+        "公司",
+        "保险",
+        "消费金融",
+        "小额贷款",
+        "律师事务所",
+        "这个",
+        "那个",
+        "一个",
+        "所有",
+        "全部",
+        "大",
+        "小",
+        "多家",
+        "某",
+        "某某",
+        "下载",
+        "官网",
+        "客户端",
+        "网上",
+        "线上",
+        "平台",
+        "您的",
+        "你的",
+    }
+)
 
 
 def platform_key(name: str) -> str:
@@ -113,9 +182,14 @@ def platform_key(name: str) -> str:
 def platform_kind(name: str) -> str:
     """What kind of organisation a name is, from its own words (``unknown`` when they do not say)."""
     key = platform_key(name)
-    for kind, words in (("consumer_finance", ("消费金融", "消金")), ("bank", ("银行",)), ("insurance", ("保险",)),
-                        ("microlender", ("小额贷款", "小贷")), ("law_firm", ("律师事务所", "律所")),
-                        ("agency", ("信息咨询", "资产管理", "商务咨询", "催收", "外包", "法务", "咨询"))):
+    for kind, words in (
+        ("consumer_finance", ("消费金融", "消金")),
+        ("bank", ("银行",)),
+        ("insurance", ("保险",)),
+        ("microlender", ("小额贷款", "小贷")),
+        ("law_firm", ("律师事务所", "律所")),
+        ("agency", ("信息咨询", "资产管理", "商务咨询", "催收", "外包", "法务", "咨询")),
+    ):
         if any(w in key for w in words):
             return kind
     return "platform" if re.search(r"平台|借|贷|花|钱包|分期|金融|白条|app", key, re.IGNORECASE) else "unknown"
@@ -185,7 +259,7 @@ def find_platforms(text: str) -> list[Mention]:
     for match in _SIGN_OFF.finditer(text):
         add(_trim(match.group(1)), "sign_off", "high")
     for match in _ORG.finditer(text):
-        if _PAYEE_BEFORE.search(text[:match.start()]) or _PAYEE_AFTER.search(text[match.end():]):
+        if _PAYEE_BEFORE.search(text[: match.start()]) or _PAYEE_AFTER.search(text[match.end() :]):
             continue  # the bank an account is held at: where money goes, not who writes
         add(_trim(match.group(1)), "organisation", "medium")
     for match in _LOAN_AT.finditer(text):

@@ -41,9 +41,26 @@ _CONTEXT_SIGNALS = frozenset({"debt", "overdue", "official_channel"})
 #: At most this many reasons per message (the strongest cues come first in the signal catalogue's order).
 _EVIDENCE_SHOWN = 4
 #: Signals shown as the signs of a scam.
-_SCAM_SIGNS = ("personal_account", "upfront_fee", "code_ask", "credit_repair", "cancel_account", "unfreeze_call",
-               "stock_tip", "link_login", "suspicious_link", "lure_link", "fake_legal", "frozen", "prize",
-               "travel_refund", "screen_share", "personal_phone", "im_contact", "link")
+_SCAM_SIGNS = (
+    "personal_account",
+    "upfront_fee",
+    "code_ask",
+    "credit_repair",
+    "cancel_account",
+    "unfreeze_call",
+    "stock_tip",
+    "link_login",
+    "suspicious_link",
+    "lure_link",
+    "fake_legal",
+    "frozen",
+    "prize",
+    "travel_refund",
+    "screen_share",
+    "personal_phone",
+    "im_contact",
+    "link",
+)
 
 
 def text_mask(report):
@@ -111,24 +128,39 @@ def complaint_text(group, report) -> str:
         senders_clause = ""
     else:
         source = group.mention.source
-        who = t["who_signature" if source == "signature" else "who_sign_off" if source == "sign_off"
-                else "who_named"].format(name=name)
+        who = t[
+            "who_signature" if source == "signature" else "who_sign_off" if source == "sign_off" else "who_named"
+        ].format(name=name)
         senders_clause = t["senders_clause"].format(senders=senders) if senders else t["senders_unknown"]
     counts = group.flag_counts
-    items = t["item_sep"].join(t["item"].format(name=cat["flags"][flag.value]["title"], count=n)
-                               for flag, n in counts.items())
+    items = t["item_sep"].join(
+        t["item"].format(name=cat["flags"][flag.value]["title"], count=n) for flag, n in counts.items()
+    )
     codes = {code for flag in counts for code in FLAG_RULES[flag]}
     rules = t["rules_clause"].format(rules=rules_text(codes, lang)) if codes else ""
     regulated = group.kind in REGULATED_KINDS
-    channels = t["clause_sep"].join(cat["channels"][c]["short" if c != "regulator" or regulated else "short_if"]
-                                    for c in group.channels)
-    name_clause = (t["name_clause"].format(source=cat["sources"][group.mention.source],
-                                           confidence=cat["confidence"][group.mention.confidence])
-                   if group.mention else "")
+    channels = t["clause_sep"].join(
+        cat["channels"][c]["short" if c != "regulator" or regulated else "short_if"] for c in group.channels
+    )
+    name_clause = (
+        t["name_clause"].format(
+            source=cat["sources"][group.mention.source], confidence=cat["confidence"][group.mention.confidence]
+        )
+        if group.mention
+        else ""
+    )
     first, last = group.span
-    return t["complaint"].format(who=who, period=_period(first, last, lang), received=received,
-                                 senders=senders_clause, concerned=group.flagged, items=items, rules=rules,
-                                 channels=channels, name_clause=name_clause)
+    return t["complaint"].format(
+        who=who,
+        period=_period(first, last, lang),
+        received=received,
+        senders=senders_clause,
+        concerned=group.flagged,
+        items=items,
+        rules=rules,
+        channels=channels,
+        name_clause=name_clause,
+    )
 
 
 def scam_text(group, report) -> str:
@@ -140,13 +172,23 @@ def scam_text(group, report) -> str:
     who = t["scam_who_number"].format(number=number) if number else t["scam_who_unknown"]
     claimed = t["scam_claimed"].format(name=group_name(group, report)) if group.mention else ""
     found = {name for e in group.entries for name in e.prediction.signals}
-    signs = t["list_sep"].join(cat["signals"][name] for name in _SCAM_SIGNS
-                               if name in found and name in cat["signals"]
-                               and not (name == "link" and found & {"link_login", "suspicious_link", "lure_link"}))
+    signs = t["list_sep"].join(
+        cat["signals"][name]
+        for name in _SCAM_SIGNS
+        if name in found
+        and name in cat["signals"]
+        and not (name == "link" and found & {"link_login", "suspicious_link", "lure_link"})
+    )
     channels = t["clause_sep"].join(cat["channels"][c]["short"] for c in group.channels)
     first, last = group.span
-    return t["scam"].format(who=who, period=_period(first, last, lang), total=len(group.entries), claimed=claimed,
-                            signs=signs or t["scam_no_signs"], channels=channels)
+    return t["scam"].format(
+        who=who,
+        period=_period(first, last, lang),
+        total=len(group.entries),
+        claimed=claimed,
+        signs=signs or t["scam_no_signs"],
+        channels=channels,
+    )
 
 
 def evidence_text(entry, lang: str) -> str:
@@ -182,4 +224,3 @@ def night_text(settings: FlagSettings, lang: str) -> str:
 def flag_titles(flags, lang: str) -> str:
     cat = catalogue(lang)
     return cat["text"]["list_sep"].join(cat["flags"][Flag(f).value]["title"] for f in flags)
-

@@ -47,7 +47,7 @@ __all__ = ["PREDICTION_COLUMNS", "classify_dataframe", "prediction_fields", "cla
 
 #: Columns added by :func:`classify_dataframe`: ``batch``'s columns from ``label`` on (``label``, ``score``, one
 #: ``score_<label>`` per label, ..., ``evidence``, ``error``); ``label``, scores and ``error`` null when empty.
-PREDICTION_COLUMNS: tuple[str, ...] = COLUMNS[COLUMNS.index("label"):]
+PREDICTION_COLUMNS: tuple[str, ...] = COLUMNS[COLUMNS.index("label") :]
 _FLOAT_COLUMNS = frozenset(c for c in PREDICTION_COLUMNS if c == "score" or c.startswith("score_"))
 _NULL_WHEN_EMPTY = frozenset({"label", "error"})
 
@@ -83,8 +83,10 @@ def _model_file(model_path: str | None) -> str | None:
         shipped = None
     if shipped and Path(shipped).exists():
         return shipped
-    raise ModelNotFoundError(f"{model_path}: model not found on this executor (pid {os.getpid()}); put it on a file "
-                             f"system every executor reads, or ship the .npz and its .json with --files")
+    raise ModelNotFoundError(
+        f"{model_path}: model not found on this executor (pid {os.getpid()}); put it on a file "
+        f"system every executor reads, or ship the .npz and its .json with --files"
+    )
 
 
 def _classifier(model_path: str | None, prior):
@@ -139,8 +141,9 @@ def classify_texts(classifier, messages: list[Message], redacted: bool = False) 
 
 def _classified(classifier, messages: list[Message], redacted: bool) -> list[dict]:
     try:
-        return [row.cells(redacted)
-                for row in classify_messages(messages, classifier, chunk_size=max(1, len(messages)))]
+        return [
+            row.cells(redacted) for row in classify_messages(messages, classifier, chunk_size=max(1, len(messages)))
+        ]
     except Exception:  # one bad text must not fail the batch: find it
         rows = []
         for m in messages:
@@ -165,8 +168,9 @@ def _prediction_values(rows: list[dict]) -> dict[str, list]:
     return values
 
 
-def _predict_batches(batches: Iterable, text_column: str, model_path: str | None, prior, redacted: bool,
-                     columns: list[str]) -> Iterator:
+def _predict_batches(
+    batches: Iterable, text_column: str, model_path: str | None, prior, redacted: bool, columns: list[str]
+) -> Iterator:
     """mapInPandas body: add the prediction columns to every pandas batch (text replaced when ``redacted``)."""
     import pandas as pd
 
@@ -176,16 +180,25 @@ def _predict_batches(batches: Iterable, text_column: str, model_path: str | None
         rows = classify_texts(classifier, messages, redacted)
         out = {c: frame[c] for c in columns}
         if redacted:  # the same masked text batch writes, where the cell was text
-            out[text_column] = pd.Series([r["text"] if isinstance(v, str) else v
-                                          for r, v in zip(rows, frame[text_column].tolist())],
-                                         index=frame.index, dtype=object)
+            out[text_column] = pd.Series(
+                [r["text"] if isinstance(v, str) else v for r, v in zip(rows, frame[text_column].tolist())],
+                index=frame.index,
+                dtype=object,
+            )
         for column, cells in _prediction_values(rows).items():
             out[column] = pd.Series(cells, index=frame.index, dtype="float64" if column in _FLOAT_COLUMNS else object)
         yield pd.DataFrame(out, index=frame.index)
 
 
-def classify_dataframe(df, text_column: str = "text", *, model_path: str | None = None, prior=None,
-                       redacted: bool = False, check_model: bool = True):
+def classify_dataframe(
+    df,
+    text_column: str = "text",
+    *,
+    model_path: str | None = None,
+    prior=None,
+    redacted: bool = False,
+    check_model: bool = True,
+):
     """Return ``df`` with the prediction columns of ``batch`` added (:data:`PREDICTION_COLUMNS`).
 
     Parameters
@@ -218,12 +231,16 @@ def classify_dataframe(df, text_column: str = "text", *, model_path: str | None 
     from pyspark.sql.types import StructType
 
     if text_column not in df.columns:
-        raise InputError(f"no column {text_column!r} in the DataFrame (columns: {', '.join(df.columns)}); "
-                         f"name the message column with text_column=")
+        raise InputError(
+            f"no column {text_column!r} in the DataFrame (columns: {', '.join(df.columns)}); "
+            f"name the message column with text_column="
+        )
     clash = [c for c in PREDICTION_COLUMNS if c in df.columns]
     if clash:
-        raise InputError(f"the DataFrame already has column(s) {', '.join(clash)}, which classify_dataframe adds; "
-                         f"drop or rename them first")
+        raise InputError(
+            f"the DataFrame already has column(s) {', '.join(clash)}, which classify_dataframe adds; "
+            f"drop or rename them first"
+        )
     if redacted and df.schema[text_column].dataType.simpleString() != "string":
         raise InputError(f"redaction rewrites the text column, so {text_column!r} must be a string column")
     if check_model:

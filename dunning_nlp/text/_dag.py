@@ -6,7 +6,7 @@ generator inside ``max`` per position), then walks the route.  On SMS that no
 cache helps this is the largest single cost of classification.  :func:`cut`
 does the same dynamic programme in one backward pass over plain lists, with
 the same arithmetic and the same tie-break, so its tokens are jieba's tokens
-(``tests/test_tokenise.py`` compares them on the corpus and the real dev set);
+(``tests/text/test_segment.py`` compares them on the corpus and the real dev set);
 it is about twice as fast.  A caller that keeps its tokenizer unchanged can pass a dict that remembers
 ``log(freq) - log(total)`` per dictionary word across calls (:func:`cut_run`'s ``log_probs``): the same
 numbers, without a logarithm per candidate word.
@@ -47,8 +47,7 @@ def cut_run(tokenizer, run: str, han: bool, log_probs: dict[str, float] | None =
     if han:
         return _cut_block(tokenizer.FREQ, log(tokenizer.total), run, {} if log_probs is None else log_probs)
     skip = _patterns()[1]
-    return [token for piece in skip.split(run) if piece
-            for token in ((piece,) if skip.match(piece) else piece)]
+    return [token for piece in skip.split(run) if piece for token in ((piece,) if skip.match(piece) else piece)]
 
 
 @lru_cache(maxsize=1)

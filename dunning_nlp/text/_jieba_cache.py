@@ -34,8 +34,9 @@ _HEADER = struct.Struct("<qqq")  # total, number of entries, bytes of keys
 def cache_path(directory: Path, main_dict: Path, userdict_text: str, jieba_version: str) -> Path:
     """Where the cache for this jieba, main dictionary and user dictionary lives."""
     stat = main_dict.stat()
-    key = "\0".join([jieba_version, str(main_dict), str(stat.st_size), str(stat.st_mtime_ns), userdict_text,
-                     sys.byteorder])
+    key = "\0".join(
+        [jieba_version, str(main_dict), str(stat.st_size), str(stat.st_mtime_ns), userdict_text, sys.byteorder]
+    )
     return directory / f"jieba-freq-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:20]}.bin"
 
 

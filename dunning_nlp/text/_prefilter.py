@@ -34,7 +34,7 @@ except ImportError:  # pragma: no cover - depends on the Python version
 __all__ = ["first_chars", "presence_pattern"]
 
 #: Non-ASCII characters that match ASCII letters under re.IGNORECASE (documented for the re module:
-#: "İ", "ı", "ſ" and the Kelvin sign; tests/test_prefilter.py checks the whole of Unicode).
+#: "İ", "ı", "ſ" and the Kelvin sign; tests/text/test_prefilter.py checks the whole of Unicode).
 _CASE_EXTRA = {"i": "İı", "s": "ſ", "k": "\u212a"}
 _LARGEST_RANGE = 512  # a wider class is not worth listing
 

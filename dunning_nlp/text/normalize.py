@@ -77,21 +77,37 @@ _EXPAND_RE = re.compile("[\ue010-\ue01f]")
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Characters deleted outright: zero-width, bidi controls, BOM, soft hyphen,
 # variation selectors.  Other controls become a space.
-_INVISIBLE_RE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
-                           "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
+_INVISIBLE_RE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
+)
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 # Separators inserted between Chinese characters to dodge keyword filters.
-_SPLIT_RE = re.compile(
-    rf"(?<=[{_HAN}])(?:[\s*\-_.·•~|/\\+#@^`'\"=<>‐‑‒–—―…×☆★○●◆◇□■※→←]|\u3000){{1,3}}(?=[{_HAN}])"
-)
+_SPLIT_RE = re.compile(rf"(?<=[{_HAN}])(?:[\s*\-_.·•~|/\\+#@^`'\"=<>‐‑‒–—―…×☆★○●◆◇□■※→←]|\u3000){{1,3}}(?=[{_HAN}])")
 # Debt words written half in pinyin, or with a variant character, to dodge keyword filters (欠款 as qian款,
 # 还款 as 还kuan, 老赖 as 老lai).  Only forms that mix a Chinese character with the pinyin of the other are
 # listed, so English text is never touched.
 DODGED_WORDS: dict[str, str] = {
-    "qian款": "欠款", "欠kuan": "欠款", "huan款": "还款", "还kuan": "还款", "还qian": "还钱", "huan钱": "还钱",
-    "dai款": "贷款", "贷kuan": "贷款", "yu期": "逾期", "逾qi": "逾期", "催shou": "催收", "cui收": "催收",
-    "征xin": "征信", "zheng信": "征信", "老lai": "老赖", "拘liu": "拘留", "shang门": "上门", "立an": "立案",
-    "起sue": "起诉", "注xiao": "注销",
+    "qian款": "欠款",
+    "欠kuan": "欠款",
+    "huan款": "还款",
+    "还kuan": "还款",
+    "还qian": "还钱",
+    "huan钱": "还钱",
+    "dai款": "贷款",
+    "贷kuan": "贷款",
+    "yu期": "逾期",
+    "逾qi": "逾期",
+    "催shou": "催收",
+    "cui收": "催收",
+    "征xin": "征信",
+    "zheng信": "征信",
+    "老lai": "老赖",
+    "拘liu": "拘留",
+    "shang门": "上门",
+    "立an": "立案",
+    "起sue": "起诉",
+    "注xiao": "注销",
 }
 # 歀, a variant of 款 used to dodge filters, is folded first (in _undodge), so that qian歀 is read as 欠款.
 
@@ -104,8 +120,9 @@ def _dodged_alternative(key: str) -> str:
 
 
 # ASCII-only case folding (?ai): with Unicode folding, ı and İ would match i and miss the lookup below.
-_DODGED_RE = re.compile("(?ai:" + "|".join(_dodged_alternative(k) for k in sorted(DODGED_WORDS, key=len, reverse=True))
-                        + ")")
+_DODGED_RE = re.compile(
+    "(?ai:" + "|".join(_dodged_alternative(k) for k in sorted(DODGED_WORDS, key=len, reverse=True)) + ")"
+)
 _DODGED = {key.lower(): value for key, value in DODGED_WORDS.items()}
 #: 帐 where the mainland standard writes 账 (OpenCC turns 帳 into 帐): 帐单, 帐户, 转帐 … become 账单, 账户, 转账.
 _ZHANG_RE = re.compile("帐(?=[单户号款务目])|(?<=[入转对赖欠还记结查到])帐")
@@ -131,9 +148,7 @@ _ID_CONTEXT_RE = re.compile(r"身份证|证件|身份号|id", re.IGNORECASE)
 _CARD_CONTEXT_RE = re.compile(r"卡|账号|帐号|账户|帐户")
 # A number of ten digits or more right after 卡号/账号/帐号/账户, in any grouping: an account number.
 _FIELD_CARD_RE = re.compile(r"((?:卡号|账号|帐号|账户|帐户)[:：]?\s*)(\d(?:[ \-._~]{0,3}\d){9,24})(?![0-9])")
-_CARD_RE = re.compile(
-    r"(?<![0-9])\d{4,6}(?:[ \-._~]{1,3}\d{3,7}){2,4}(?![0-9])|(?<![0-9])\d{16,19}(?![0-9])"
-)
+_CARD_RE = re.compile(r"(?<![0-9])\d{4,6}(?:[ \-._~]{1,3}\d{3,7}){2,4}(?![0-9])|(?<![0-9])\d{16,19}(?![0-9])")
 _HOTLINE_RE = re.compile(
     r"(?<![0-9])(?:95\d{3,4}(?:-\d)?|(?:400|800)[- ]?\d{3}[- ]?\d{4}|0800[- ]?\d{3}[- ]?\d{3}|1010\d{4}"
     r"|1[02]3[0-9]{2}|1[12]0|96110|12381|12378|12315|12321|12345)(?![0-9])"
@@ -147,8 +162,9 @@ _PHONE_RE = re.compile(
     r"|(?<![0-9])0(?:10|2\d|[3-9]\d{2})\d{7,8}(?![0-9])",
     re.IGNORECASE,
 )
-_CODE_RE = re.compile(r"((?:验证码|校验码|动态码|动态密码|确认码|授权码|code)\D{0,8}?)(\d{4,8})(?![0-9])",
-                      re.IGNORECASE)
+_CODE_RE = re.compile(
+    r"((?:验证码|校验码|动态码|动态密码|确认码|授权码|code)\D{0,8}?)(\d{4,8})(?![0-9])", re.IGNORECASE
+)
 _CODE_AFTER_RE = re.compile(
     r"(?<![0-9])(\d{4,8})((?:\s*[(（]?\s*)?(?:为|是)?(?:您的)?(?:本次)?(?:验证码|校验码|动态码))"
 )
@@ -171,10 +187,12 @@ _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 # ``XX`` needs no rule: it is read as masked digits (a number) like every run of x.  ``#…#`` takes ASCII names
 # only, so that a microblog #话题# stays text; ``%`` after a digit (50%) is a percentage.
 _SLOT_START_RE = re.compile(r"[{$#%]|var")
-_SLOT_RE = re.compile(r"\$\{[^{}\s]{1,40}\}|\{\{\s?[A-Za-z_][\w.]{0,39}\s?\}\}|\{\$?[A-Za-z_][\w.]{0,39}\}|\{\d{1,2}\}|"
-                      r"\{[\u4e00-\u9fff]{1,8}\}|#[A-Za-z_][A-Za-z0-9_.]{0,39}#|\$[A-Za-z_]\w{0,39}\$?|"
-                      r"(?<![A-Za-z0-9%])%(?:\d\$)?[sd](?![A-Za-z])|(?<![A-Za-z0-9%])%\d(?![0-9])|"
-                      r"(?<![A-Za-z])var\d{1,2}(?![A-Za-z0-9])")
+_SLOT_RE = re.compile(
+    r"\$\{[^{}\s]{1,40}\}|\{\{\s?[A-Za-z_][\w.]{0,39}\s?\}\}|\{\$?[A-Za-z_][\w.]{0,39}\}|\{\d{1,2}\}|"
+    r"\{[\u4e00-\u9fff]{1,8}\}|#[A-Za-z_][A-Za-z0-9_.]{0,39}#|\$[A-Za-z_]\w{0,39}\$?|"
+    r"(?<![A-Za-z0-9%])%(?:\d\$)?[sd](?![A-Za-z])|(?<![A-Za-z0-9%])%\d(?![0-9])|"
+    r"(?<![A-Za-z])var\d{1,2}(?![A-Za-z0-9])"
+)
 
 # Top-level domains that SMS scams favour and that Chinese banks, lenders and shops do not use.
 _SUSPICIOUS_TLDS = frozenset(
@@ -189,7 +207,7 @@ _MASKED_PHONE_RE = re.compile(r"1[3-9]\d\*{4}\d{4}")
 def _masked_token(match: re.Match[str]) -> str:
     if _MASKED_PHONE_RE.fullmatch(match.group(0)):
         return PLACEHOLDERS["PHONE"]
-    before = match.string[max(0, match.start() - 8):match.start()]
+    before = match.string[max(0, match.start() - 8) : match.start()]
     if _ID_CONTEXT_RE.search(before):
         return PLACEHOLDERS["IDNO"]
     if len(match.group(0)) in (15, 18) and not _CARD_CONTEXT_RE.search(before):
@@ -204,8 +222,18 @@ _XMASK_DIGIT = "5"
 # Placeholder words written by anonymisation tools, alone or run together (CELLPHONEWECHAT).
 # DIGIT becomes a digit (so that DIGIT万 is still an amount); the others become the placeholder of what they hide
 # (in anonymised corpora BANK stands for an account number, PHONE for a landline).
-_ANON_WORDS = {"DIGIT": "5", "CELLPHONE": " ⟪PHONE⟫ ", "PHONE": " ⟪PHONE⟫ ", "URL": " ⟪URL⟫ ",
-               "HOTLINE": " ⟪HOTLINE⟫ ", "WECHAT": "微信", "QQ": "QQ", "NAME": "", "PLACE": "", "BANK": " ⟪CARD⟫ "}
+_ANON_WORDS = {
+    "DIGIT": "5",
+    "CELLPHONE": " ⟪PHONE⟫ ",
+    "PHONE": " ⟪PHONE⟫ ",
+    "URL": " ⟪URL⟫ ",
+    "HOTLINE": " ⟪HOTLINE⟫ ",
+    "WECHAT": "微信",
+    "QQ": "QQ",
+    "NAME": "",
+    "PLACE": "",
+    "BANK": " ⟪CARD⟫ ",
+}
 _ANON_RE = re.compile(r"(?<![A-Za-z⟪])((?:DIGIT|CELLPHONE|PHONE|URL|HOTLINE|WECHAT|QQ|NAME|PLACE|BANK)+)(?![A-Z⟫])")
 _ANON_SPLIT_RE = re.compile("DIGIT|CELLPHONE|PHONE|URL|HOTLINE|WECHAT|QQ|NAME|PLACE|BANK")
 
@@ -224,15 +252,20 @@ def _url_token(match: re.Match[str]) -> str:
     found = _HOST_RE.match(match.group(0))
     host = found.group(1).lower() if found else ""
     labels = host.split(".")
-    suspicious = (labels[-1] in _SUSPICIOUS_TLDS or host.replace(".", "").isdigit()
-                  or any("-" in part for part in labels[:-1]))
+    suspicious = (
+        labels[-1] in _SUSPICIOUS_TLDS or host.replace(".", "").isdigit() or any("-" in part for part in labels[:-1])
+    )
     return PLACEHOLDERS["SUSPURL" if suspicious else "URL"]
 
 
 #: The personal numbers in a message — the one catalogue the normaliser (as placeholders) and
 #: :func:`dunning_nlp.redact.redact` (masked in what is written) share.
 PERSONAL_NUMBERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("id", _ID_RE), ("masked", _MASKED_RE), ("account", _FIELD_CARD_RE), ("card", _CARD_RE), ("phone", _PHONE_RE),
+    ("id", _ID_RE),
+    ("masked", _MASKED_RE),
+    ("account", _FIELD_CARD_RE),
+    ("card", _CARD_RE),
+    ("phone", _PHONE_RE),
 )
 
 _ENTITY_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
@@ -293,9 +326,22 @@ _SHIELD = ("么", "\ue000")
 #: debt, legal and SMS text: 強制執行 would become 强制运行, 法律程序 法律进程, 通訊錄 通信录, 請回撥 请回调,
 #: 債務整合 债务集成.  Each is shielded from the converter and written in its mainland form instead.
 TW_KEEP: dict[str, str] = {
-    "執行": "执行", "程序": "程序", "通訊錄": "通讯录", "通話記錄": "通话记录", "回撥": "回拨", "查詢": "查询",
-    "資料": "资料", "檔案": "档案", "宣告": "宣告", "整合": "整合", "通道": "通道", "物件": "物件", "呼叫": "呼叫",
-    "核心": "核心", "指標": "指标", "登出": "退出",
+    "執行": "执行",
+    "程序": "程序",
+    "通訊錄": "通讯录",
+    "通話記錄": "通话记录",
+    "回撥": "回拨",
+    "查詢": "查询",
+    "資料": "资料",
+    "檔案": "档案",
+    "宣告": "宣告",
+    "整合": "整合",
+    "通道": "通道",
+    "物件": "物件",
+    "呼叫": "呼叫",
+    "核心": "核心",
+    "指標": "指标",
+    "登出": "退出",
 }
 # Longest first, so that 通訊錄 is shielded before a shorter key could split it; one private-use character each
 # from plane 15 (U+F0000…), apart from the compact placeholders (U+E010…) and from the emoji that old phones
@@ -417,8 +463,9 @@ def expand_placeholders(text: str) -> str:
     return _EXPAND_RE.sub(lambda m: _EXPAND[m.group(0)], text)
 
 
-def normalize_text(text: str, *, traditional: bool = True, deobfuscate: bool = True,
-                   placeholders: bool = True, compact: bool = False) -> str:
+def normalize_text(
+    text: str, *, traditional: bool = True, deobfuscate: bool = True, placeholders: bool = True, compact: bool = False
+) -> str:
     """Return the canonical form of one message.
 
     Parameters
@@ -454,7 +501,7 @@ def normalize_text(text: str, *, traditional: bool = True, deobfuscate: bool = T
     if not isinstance(text, str):
         raise TypeError(f"normalize_text() expects str, got {type(text).__name__}")
     # One pass is idempotent: every step's output is a fixed point of the
-    # steps before it (tests/test_normalise.py checks this property).
+    # steps before it (tests/text/test_normalize.py checks this property).
     return _cached(text, bool(traditional), bool(deobfuscate), bool(placeholders), bool(compact))
 
 

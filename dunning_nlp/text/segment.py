@@ -67,6 +67,8 @@ def resolve_backend(name: str = "auto") -> str:
 
         raise InputError(f"unknown tokenizer back-end {name!r}; choose jieba, rjieba or auto")
     return name
+
+
 # Tokens that carry no meaning for the classifier: whitespace and punctuation.
 _DROP_RE = re.compile(r"^[\s\W_]+$")
 
@@ -154,21 +156,21 @@ def _jieba_segmenter(use_userdict: bool):
 
 
 @bounded_cache(48 << 20)  # bounded by bytes: a 4,000-character text holds ~2,500 tokens
-def _tokens(text: str, userdict: bool, lowercase: bool, keep_punct: bool, hmm: bool = False,
-            backend: str = "jieba") -> tuple[str, ...]:
+def _tokens(
+    text: str, userdict: bool, lowercase: bool, keep_punct: bool, hmm: bool = False, backend: str = "jieba"
+) -> tuple[str, ...]:
     """Segment one text; cached because SMS dumps repeat messages verbatim."""
     out: list[str] = []
     start = 0
     for match in PLACEHOLDER_RE.finditer(text):
-        _cut(text[start:match.start()], userdict, lowercase, keep_punct, hmm, backend, out)
+        _cut(text[start : match.start()], userdict, lowercase, keep_punct, hmm, backend, out)
         out.append(match.group())
         start = match.end()
     _cut(text[start:], userdict, lowercase, keep_punct, hmm, backend, out)
     return tuple(out)
 
 
-def _cut(text: str, userdict: bool, lowercase: bool, keep_punct: bool, hmm: bool, backend: str,
-         out: list[str]) -> None:
+def _cut(text: str, userdict: bool, lowercase: bool, keep_punct: bool, hmm: bool, backend: str, out: list[str]) -> None:
     if not text:
         return
     if backend != "jieba":
@@ -204,13 +206,15 @@ def _block_cost(args: tuple, tokens: tuple[str, ...]) -> int:
 
 
 @bounded_cache(32 << 20, cost=_block_cost)
-def _block_tokens(block: str, han: bool, userdict: bool, lowercase: bool, keep_punct: bool,
-                  hmm: bool) -> tuple[str, ...]:
+def _block_tokens(
+    block: str, han: bool, userdict: bool, lowercase: bool, keep_punct: bool, hmm: bool
+) -> tuple[str, ...]:
     return _segment_block(block, han, userdict, lowercase, keep_punct, hmm)
 
 
-def _segment_block(block: str, han: bool, userdict: bool, lowercase: bool, keep_punct: bool,
-                   hmm: bool) -> tuple[str, ...]:
+def _segment_block(
+    block: str, han: bool, userdict: bool, lowercase: bool, keep_punct: bool, hmm: bool
+) -> tuple[str, ...]:
     """Tokens of one part of jieba's block split (``han``: one of its blocks), filtered."""
     seg = _segmenter(userdict, "jieba")
     # without the HMM: the same tokens as seg.cut, faster (_dag.py), and without splitting the block again
@@ -248,8 +252,14 @@ class JiebaTokenizer:
     ['请', '立即', '还款', '⟪URL⟫']
     """
 
-    def __init__(self, userdict: bool = True, lowercase: bool = True, keep_punct: bool = False, hmm: bool = False,
-                 backend: str = "auto"):
+    def __init__(
+        self,
+        userdict: bool = True,
+        lowercase: bool = True,
+        keep_punct: bool = False,
+        hmm: bool = False,
+        backend: str = "auto",
+    ):
         self.userdict = userdict
         self.lowercase = lowercase
         self.keep_punct = keep_punct
@@ -257,8 +267,9 @@ class JiebaTokenizer:
         self.backend = backend
 
     def __call__(self, text: str) -> list[str]:
-        return list(_tokens(text, self.userdict, self.lowercase, self.keep_punct, self.hmm,
-                            resolve_backend(self.backend)))
+        return list(
+            _tokens(text, self.userdict, self.lowercase, self.keep_punct, self.hmm, resolve_backend(self.backend))
+        )
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and vars(other) == vars(self)

@@ -27,5 +27,4 @@ def require_train_extra() -> None:
     """
     missing = [dist for module, dist in TRAIN_EXTRA if importlib.util.find_spec(module) is None]
     if missing:
-        raise InputError(f"training and corpus evaluation need {', '.join(missing)}: "
-                         f"pip install 'dunning-nlp[train]'")
+        raise InputError(f"training and corpus evaluation need {', '.join(missing)}: pip install 'dunning-nlp[train]'")

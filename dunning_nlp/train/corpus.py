@@ -82,9 +82,16 @@ def _validate(raw: dict, where: str, problems: list[str]) -> Record | None:
         problems.append(f"{where}: script must be hans or hant, got {script!r}")
         return None
     rid = str(raw.get("id") or where)
-    return Record(id=rid, text=str(raw["text"]), label=label, group=str(raw.get("group") or rid),
-                  origin=str(raw.get("origin") or "user"), script=script,
-                  secondary=tuple(str(s).strip() for s in secondary), split=str(raw.get("split") or "train"))
+    return Record(
+        id=rid,
+        text=str(raw["text"]),
+        label=label,
+        group=str(raw.get("group") or rid),
+        origin=str(raw.get("origin") or "user"),
+        script=script,
+        secondary=tuple(str(s).strip() for s in secondary),
+        split=str(raw.get("split") or "train"),
+    )
 
 
 def _rows(path: Path) -> Iterable[tuple[str, dict | None, str]]:
@@ -183,8 +190,9 @@ def corpus_summary(records: Sequence[Record]) -> dict:
         "n": len(records),
         "by_label": dict(Counter(r.label for r in records)),
         "by_script": {lab: dict(Counter(r.script for r in records if r.label == lab)) for lab in LABELS},
-        "by_origin": dict(Counter(r.origin.split(":")[0] if r.origin.startswith("generator") else r.origin
-                                  for r in records)),
+        "by_origin": dict(
+            Counter(r.origin.split(":")[0] if r.origin.startswith("generator") else r.origin for r in records)
+        ),
         "by_split": {lab: dict(Counter(r.split for r in records if r.label == lab)) for lab in LABELS},
         "groups": {lab: len({r.group for r in records if r.label == lab}) for lab in LABELS},
         "length": {lab: {"min": min(v), "median": median(v), "max": max(v)} for lab, v in lengths.items()},

@@ -27,9 +27,14 @@ from .steps import SignalFeaturizer
 __all__ = ["build_features", "feature_block"]
 
 
-def build_features(*, word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[int, int] = (1, 3),
-                   min_df: int = 2, signal_weight: float = 1.0,
-                   tokenizer: JiebaTokenizer | None = None) -> FeatureUnion:
+def build_features(
+    *,
+    word_ngrams: tuple[int, int] = (1, 2),
+    char_ngrams: tuple[int, int] = (1, 3),
+    min_df: int = 2,
+    signal_weight: float = 1.0,
+    tokenizer: JiebaTokenizer | None = None,
+) -> FeatureUnion:
     """Return the unfitted feature union used by every model family.
 
     Parameters
@@ -43,13 +48,34 @@ def build_features(*, word_ngrams: tuple[int, int] = (1, 2), char_ngrams: tuple[
     tokenizer : JiebaTokenizer, optional
         Word tokenizer; the default instance when omitted.
     """
-    return FeatureUnion([
-        ("words", TfidfVectorizer(tokenizer=tokenizer or JiebaTokenizer(), token_pattern=None, lowercase=False,
-                                  ngram_range=word_ngrams, min_df=min_df, sublinear_tf=True, max_features=20000)),
-        ("chars", TfidfVectorizer(analyzer="char", ngram_range=char_ngrams, min_df=min_df, lowercase=True,
-                                  sublinear_tf=True, max_features=30000)),
-        ("signals", SignalFeaturizer(weight=signal_weight)),
-    ])
+    return FeatureUnion(
+        [
+            (
+                "words",
+                TfidfVectorizer(
+                    tokenizer=tokenizer or JiebaTokenizer(),
+                    token_pattern=None,
+                    lowercase=False,
+                    ngram_range=word_ngrams,
+                    min_df=min_df,
+                    sublinear_tf=True,
+                    max_features=20000,
+                ),
+            ),
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char",
+                    ngram_range=char_ngrams,
+                    min_df=min_df,
+                    lowercase=True,
+                    sublinear_tf=True,
+                    max_features=30000,
+                ),
+            ),
+            ("signals", SignalFeaturizer(weight=signal_weight)),
+        ]
+    )
 
 
 def feature_block(name: str) -> str:

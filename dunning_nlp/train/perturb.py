@@ -27,8 +27,9 @@ def _converter(config: str):
     return OpenCC(config)
 
 
-def perturb_text(text: str, rng: random.Random, *, traditional: float = 0.5, split: float = 0.8,
-                 fullwidth: float = 0.5) -> str:
+def perturb_text(
+    text: str, rng: random.Random, *, traditional: float = 0.5, split: float = 0.8, fullwidth: float = 0.5
+) -> str:
     """Return a perturbed copy of ``text``.
 
     Parameters
@@ -51,7 +52,7 @@ def perturb_text(text: str, rng: random.Random, *, traditional: float = 0.5, spl
         sep = rng.choice(SEPARATORS)
         for m in chosen:
             word = m.group()[:4]
-            text = text[: m.start()] + sep.join(word) + text[m.start() + len(word):]
+            text = text[: m.start()] + sep.join(word) + text[m.start() + len(word) :]
     if rng.random() < fullwidth:
         text = text.translate(_FULLWIDTH)
     return text

@@ -35,7 +35,6 @@ from ..model.gate import COLLECTION_LABELS
 __all__ = ["BARS", "read_real", "evaluate_real", "format_real", "per_label_scores"]
 
 
-
 def read_real(path: Path) -> list[dict[str, str]]:
     """Rows of one labelled JSONL file; a bad line raises :class:`DataError` naming ``file:line``."""
     rows = []
@@ -132,16 +131,22 @@ def evaluate_real(classifier, directory: str | Path) -> dict[str, Any]:
 
 def format_real(result: dict[str, Any]) -> str:
     """A plain-text table of :func:`evaluate_real`'s result."""
-    lines = [f"real messages in {result['directory']}",
-             f"  {'file':<16}{'gold':<12}{'source category':<28}{'n':>7}  {'measure':<14}{'value':>7}"
-             + "".join(f"{'≥' + str(bar):>7}" for bar in BARS) + "  labels given"]
+    lines = [
+        f"real messages in {result['directory']}",
+        f"  {'file':<16}{'gold':<12}{'source category':<28}{'n':>7}  {'measure':<14}{'value':>7}"
+        + "".join(f"{'≥' + str(bar):>7}" for bar in BARS)
+        + "  labels given",
+    ]
     for entry in result["files"]:
         for row in entry["rows"]:
             given = ", ".join(f"{lab} {row['predicted'][lab]}" for lab in LABELS if row["predicted"].get(lab))
             group = row["group"] or "(all)"
-            lines.append(f"  {entry['file']:<16}{row['gold']:<12}{group[:27]:<28}{row['n']:>7}  "
-                         f"{row['measure']:<14}{row['value']:>7.3f}"
-                         + "".join(f"{row['at_bar'][bar]:>7.3f}" for bar in BARS) + f"  {given}")
+            lines.append(
+                f"  {entry['file']:<16}{row['gold']:<12}{group[:27]:<28}{row['n']:>7}  "
+                f"{row['measure']:<14}{row['value']:>7.3f}"
+                + "".join(f"{row['at_bar'][bar]:>7.3f}" for bar in BARS)
+                + f"  {given}"
+            )
     for entry in result["files"]:
         if "per_label" not in entry:
             continue

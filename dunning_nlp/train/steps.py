@@ -55,8 +55,9 @@ class TextNormalizer(StringTransformerTags, TransformerMixin, BaseEstimator):
     ['逾期 ⟪NUM⟫ 天']
     """
 
-    def __init__(self, traditional: bool = True, deobfuscate: bool = True, placeholders: bool = True,
-                 compact: bool = False):
+    def __init__(
+        self, traditional: bool = True, deobfuscate: bool = True, placeholders: bool = True, compact: bool = False
+    ):
         self.traditional = traditional
         self.deobfuscate = deobfuscate
         self.placeholders = placeholders

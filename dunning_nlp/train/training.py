@@ -44,12 +44,12 @@ from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
 from .._version import __version__
-from . import FAMILIES
 from ..errors import InputError
 from ..labels import LABELS
 from ..model.classifier import Classifier
 from ..model.gate import COLLECTION_LABELS, GATE_SIGNALS, taught_texts
 from ..text.segment import resolve_backend
+from . import FAMILIES
 from .corpus import Record, corpus_hash
 from .features import build_features
 from .perturb import perturb_text
@@ -82,8 +82,9 @@ def make_estimator(family: str, seed: int = 0):
     if family == "complement_nb":
         return ComplementNB(alpha=0.3)
     if family == "sgd_huber":
-        return SGDClassifier(loss="modified_huber", alpha=5e-5, max_iter=50, tol=None, class_weight="balanced",
-                             random_state=seed)
+        return SGDClassifier(
+            loss="modified_huber", alpha=5e-5, max_iter=50, tol=None, class_weight="balanced", random_state=seed
+        )
     raise InputError(f"unknown model family {family!r}; choose one of {', '.join(FAMILIES)}")
 
 
@@ -117,8 +118,9 @@ def _group_folds(records: Sequence[Record], n_splits: int, seed: int) -> list[tu
     return [(tr.astype(np.int32), te.astype(np.int32)) for tr, te in cv.split(np.zeros(len(y)), y, groups)]
 
 
-def compare_families(records: Sequence[Record], families: Iterable[str] = FAMILIES, *, n_splits: int = 5,
-                     seed: int = 0) -> dict[str, dict[str, Any]]:
+def compare_families(
+    records: Sequence[Record], families: Iterable[str] = FAMILIES, *, n_splits: int = 5, seed: int = 0
+) -> dict[str, dict[str, Any]]:
     """Grouped stratified k-fold macro-F1 of each family on ``records``.
 
     Returns ``{family: {"macro_f1": mean, "std": std, "folds": [...], "seconds": s}}``.
@@ -134,9 +136,12 @@ def compare_families(records: Sequence[Record], families: Iterable[str] = FAMILI
             model = Pipeline([("features", build_features()), ("clf", make_estimator(family, seed))])
             model.fit(texts[tr], y[tr])
             scores.append(f1_score(y[te], model.predict(texts[te]), average="macro"))
-        results[family] = {"macro_f1": float(np.mean(scores)), "std": float(np.std(scores)),
-                           "folds": [round(float(s), 4) for s in scores],
-                           "seconds": round(time.perf_counter() - start, 1)}
+        results[family] = {
+            "macro_f1": float(np.mean(scores)),
+            "std": float(np.std(scores)),
+            "folds": [round(float(s), 4) for s in scores],
+            "seconds": round(time.perf_counter() - start, 1),
+        }
     return results
 
 
@@ -150,8 +155,14 @@ class TrainResult:
     manifest_extra: dict[str, Any] = field(default_factory=dict)
 
 
-def train(records: Sequence[Record], *, family: str | None = None, families: Iterable[str] = FAMILIES,
-          n_splits: int = 5, seed: int = 0) -> TrainResult:
+def train(
+    records: Sequence[Record],
+    *,
+    family: str | None = None,
+    families: Iterable[str] = FAMILIES,
+    n_splits: int = 5,
+    seed: int = 0,
+) -> TrainResult:
     """Fit a calibrated classifier on ``records`` (the training side).
 
     When ``family`` is None the families are compared first and the best
@@ -168,9 +179,17 @@ def train(records: Sequence[Record], *, family: str | None = None, families: Ite
     pipeline.fit([r.text for r in records], [r.label for r in records])
     counts = Counter(r.label for r in records)
     class_prior = {lab: counts[lab] / len(records) for lab in LABELS}
-    extra = {"family": family, "seed": seed, "n_train": len(records), "training_data_sha256": corpus_hash(records),
-             "class_prior": class_prior, "gate_taught": _gate_taught(pipeline, records),
-             "cv_comparison": comparison, "trained_with": f"dunning_nlp {__version__}", "tokenizer": resolve_backend()}
+    extra = {
+        "family": family,
+        "seed": seed,
+        "n_train": len(records),
+        "training_data_sha256": corpus_hash(records),
+        "class_prior": class_prior,
+        "gate_taught": _gate_taught(pipeline, records),
+        "cv_comparison": comparison,
+        "trained_with": f"dunning_nlp {__version__}",
+        "tokenizer": resolve_backend(),
+    }
     return TrainResult(Classifier(pipeline, extra), family, comparison, extra)
 
 
@@ -209,8 +228,10 @@ def _scores(y_true: Sequence[str], proba: np.ndarray) -> dict[str, Any]:
         "n": len(y_true),
         "accuracy": float(accuracy_score(y_true, y_pred)),
         "macro_f1": float(np.mean(f)),
-        "per_label": {lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
-                      for i, lab in enumerate(LABELS)},
+        "per_label": {
+            lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
+            for i, lab in enumerate(LABELS)
+        },
         "confusion": confusion_matrix(y_true, y_pred, labels=list(LABELS)).tolist(),
         "log_loss": float(log_loss(y_idx, np.clip(proba, 1e-12, 1), labels=list(range(len(LABELS))))),
         "brier": float(np.mean([brier_score_loss(onehot[:, i], proba[:, i]) for i in range(len(LABELS))])),
@@ -218,8 +239,9 @@ def _scores(y_true: Sequence[str], proba: np.ndarray) -> dict[str, Any]:
     }
 
 
-def evaluate(classifier: Classifier, records: Sequence[Record], *, perturbed: bool = True,
-             seed: int = 0) -> dict[str, Any]:
+def evaluate(
+    classifier: Classifier, records: Sequence[Record], *, perturbed: bool = True, seed: int = 0
+) -> dict[str, Any]:
     """Score ``classifier`` on ``records``; with ``perturbed`` also on an obfuscated copy.
 
     When some records carry a collection label but no debt context (the debt-context gate,
@@ -238,8 +260,10 @@ def evaluate(classifier: Classifier, records: Sequence[Record], *, perturbed: bo
     gated = _gated_by_rule(records, preds)
     if gated.any():
         keep = ~gated
-        result["gated"] = {"n": int(gated.sum()),
-                           "rest": _scores([lab for lab, k in zip(labels, keep) if k], proba[keep])}
+        result["gated"] = {
+            "n": int(gated.sum()),
+            "rest": _scores([lab for lab, k in zip(labels, keep) if k], proba[keep]),
+        }
     if perturbed:
         rng = random.Random(seed)
         noisy = [perturb_text(t, rng) for t in texts]
@@ -254,9 +278,13 @@ def _gated_by_rule(records: Sequence[Record], preds: Sequence[Any]) -> np.ndarra
     Labels written before the gate existed (a threat that names no debt) disagree with it on purpose;
     :func:`evaluate` reports them apart so that a user can tell the rule's cost from the model's errors.
     """
-    return np.array([r.label in COLLECTION_LABELS and p.scores[r.label] == 0.0
-                     and not set(p.signals) & set(GATE_SIGNALS)
-                     for r, p in zip(records, preds)], dtype=bool)
+    return np.array(
+        [
+            r.label in COLLECTION_LABELS and p.scores[r.label] == 0.0 and not set(p.signals) & set(GATE_SIGNALS)
+            for r, p in zip(records, preds)
+        ],
+        dtype=bool,
+    )
 
 
 def calibration_table(classifier: Classifier, records: Sequence[Record], bins: int = 10) -> list[dict[str, Any]]:
@@ -273,8 +301,14 @@ def calibration_table(classifier: Classifier, records: Sequence[Record], bins: i
     for lo, hi in zip(edges[:-1], edges[1:]):
         mask = (conf > lo) & (conf <= hi)
         if mask.any():
-            rows.append({"bin": f"({lo:.1f}, {hi:.1f}]", "confidence": float(conf[mask].mean()),
-                         "accuracy": float(correct[mask].mean()), "n": int(mask.sum())})
+            rows.append(
+                {
+                    "bin": f"({lo:.1f}, {hi:.1f}]",
+                    "confidence": float(conf[mask].mean()),
+                    "accuracy": float(correct[mask].mean()),
+                    "n": int(mask.sum()),
+                }
+            )
     return rows
 
 
@@ -283,14 +317,32 @@ def misclassified(classifier: Classifier, records: Sequence[Record]) -> list[dic
     out = []
     for record, pred in zip(records, classifier.predict([r.text for r in records])):
         if pred.label != record.label:
-            out.append({"id": record.id, "text": record.text, "true": record.label, "predicted": pred.label,
-                        "score": round(pred.score, 3), "evidence": [str(e) for e in pred.evidence]})
+            out.append(
+                {
+                    "id": record.id,
+                    "text": record.text,
+                    "true": record.label,
+                    "predicted": pred.label,
+                    "score": round(pred.score, 3),
+                    "evidence": [str(e) for e in pred.evidence],
+                }
+            )
     return out
 
 
-def run_training(data: Sequence[str] | None = None, extra: Sequence[str] = (), *, family: str | None = None,
-                 seed: int = 0, n_splits: int = 5, out_dir: str | os.PathLike | None = None, name: str = "default",
-                 limit_per_label: int | None = None, force: bool = False, save: bool = True) -> dict[str, Any]:
+def run_training(
+    data: Sequence[str] | None = None,
+    extra: Sequence[str] = (),
+    *,
+    family: str | None = None,
+    seed: int = 0,
+    n_splits: int = 5,
+    out_dir: str | os.PathLike | None = None,
+    name: str = "default",
+    limit_per_label: int | None = None,
+    force: bool = False,
+    save: bool = True,
+) -> dict[str, Any]:
     """Train on the corpus (plus ``extra`` user files), evaluate on held-out groups, save.
 
     This is what ``dunning-nlp train`` and ``notebooks/02_train.ipynb`` run,
@@ -318,21 +370,27 @@ def run_training(data: Sequence[str] | None = None, extra: Sequence[str] = (), *
     extra_data = []
     if extra:
         records += read_records(list(extra))  # every bad row of every file said at once
-        extra_data = [{"file": str(path), "sha256": sha256_file(Path(path)), "rows": len(read_records([path]))}
-                      for path in extra]
+        extra_data = [
+            {"file": str(path), "sha256": sha256_file(Path(path)), "rows": len(read_records([path]))} for path in extra
+        ]
     train_records, test_records = split_records(records)
     if not test_records:
         raise InputError("no held-out records (split == 'test'): cannot measure the model")
     result = train(train_records, family=family, n_splits=n_splits, seed=seed)
     metrics = evaluate(result.classifier, test_records, seed=seed)
-    report = {**result.manifest_extra, "n_test": len(test_records), "extra_data": extra_data,
-              "metrics": _round(metrics)}
+    report = {
+        **result.manifest_extra,
+        "n_test": len(test_records),
+        "extra_data": extra_data,
+        "metrics": _round(metrics),
+    }
     model_path = save_model(result.classifier.pipeline, target, name, extra=report, overwrite=force) if save else None
     return {**report, "classifier": result.classifier, "model_path": model_path}
 
 
-def run_evaluation(model: str | None = None, data: Sequence[str] | None = None, *, seed: int = 0,
-                   prior: Any = None) -> dict[str, Any]:
+def run_evaluation(
+    model: str | None = None, data: Sequence[str] | None = None, *, seed: int = 0, prior: Any = None
+) -> dict[str, Any]:
     """Evaluate a saved model (the bundled one by default) on the held-out split of ``data``.
 
     Files of your own (``data``) without a ``split`` column are evaluated whole (``held_out`` is then False).
@@ -348,8 +406,12 @@ def run_evaluation(model: str | None = None, data: Sequence[str] | None = None, 
         if not data:
             raise InputError("no held-out records (split == 'test') in the data")
         test_records = records  # files of your own without a split column: every record is a test record
-    return {"metrics": _round(evaluate(classifier, test_records, seed=seed)),
-            "classifier": classifier, "records": test_records, "held_out": held_out}
+    return {
+        "metrics": _round(evaluate(classifier, test_records, seed=seed)),
+        "classifier": classifier,
+        "records": test_records,
+        "held_out": held_out,
+    }
 
 
 def _limit_groups(records: Sequence[Record], per_label: int) -> list[Record]:

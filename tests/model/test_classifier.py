@@ -198,3 +198,14 @@ def test_readable_only_ranking_drops_exactly_the_features_never_shown(classifier
         kept = [(j, w) for j, w in zip(columns, weights) if classifier._display_of(j) is not None]
         assert got == ([j for j, _ in kept], [w for _, w in kept])
         assert classifier._evidence(*got) == classifier._evidence(columns, weights)
+
+
+@pytest.mark.parametrize("bad, needle", [(None, "got NoneType"), (5, "got int"), ("one text", "list of texts"),
+                                         ([""], "text #0 is empty"), (["好", "  "], "text #1 is empty"),
+                                         (["好", 3], "text #1 is int")])
+def test_predict_refuses_what_it_cannot_classify_with_a_clear_error(classifier, bad, needle):
+    """Decided: an empty or blank text is an error in the library as in ``batch`` (an error row), not ``other``."""
+    with pytest.raises(dunning_nlp.InputError, match=needle):
+        classifier.predict(bad)
+    with pytest.raises(dunning_nlp.InputError):
+        dunning_nlp.classify("")

@@ -22,7 +22,7 @@ from dunning_nlp.errors import UnknownFormatError
 from dunning_nlp.io import Format, detect_format, read_inputs, read_messages
 from dunning_nlp.io.json_array import JSONArrayStream
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(argv, stdin=""):
