@@ -136,7 +136,9 @@ def test_truncated_sqlite_reports_instead_of_crashing(tmp_path):
     path = tmp_path / "half.db"
     path.write_bytes(data[: len(data) // 2])
     messages = list(read_messages(str(path)))
-    assert messages and (messages[-1].error or len(messages) <= 25)
+    # what can be read is kept, and the damage is said in exactly one error record naming the file
+    assert len(messages) <= 25 and [m for m in messages if m.error] == messages[-1:]
+    assert "malformed" in messages[-1].error and messages[-1].source == str(path)
 
 
 def test_mixed_encodings_csv_loses_no_line(tmp_path):

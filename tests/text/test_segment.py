@@ -39,7 +39,8 @@ def test_userdict_has_at_least_300_domain_terms():
 
 
 def test_userdict_changes_segmentation():
-    assert JiebaTokenizer(userdict=False)("停息挂账") != ["停息挂账"]
+    assert JiebaTokenizer(userdict=False)("停息挂账") == ["停息", "挂账"]
+    assert JiebaTokenizer(userdict=True)("停息挂账") == ["停息挂账"]
 
 
 def test_tokenizer_pickles_and_compares_by_options():
