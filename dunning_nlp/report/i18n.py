@@ -107,8 +107,7 @@ _ZH = {
         "pipl_10": {
             "cite": "《个人信息保护法》第十条",
             "text": "《个人信息保护法》第十条：任何组织、个人不得非法使用、公开他人个人信息。"
-            "向通讯录联系人群发欠款信息，"
-            "即以此为依据。",
+            "这是反对向通讯录联系人群发欠款信息的依据。",
         },
         "nifa_night": {
             "cite": "中国互联网金融协会《互联网金融贷后催收业务指引》",
@@ -116,7 +115,7 @@ _ZH = {
         },
         "nifa_frequency": {
             "cite": "中国互联网金融协会《互联网金融贷后催收业务指引》",
-            "text": "中国互联网金融协会《互联网金融贷后催收业务指引》：每天接通电话不超过3次。"
+            "text": "中国互联网金融协会《互联网金融贷后催收业务指引》：对同一债务人每天接通电话不超过3次。"
             "本报告把这一条类推到短信，仅供参考。",
         },
         "nifa_debtor_only": {
@@ -142,7 +141,7 @@ _ZH = {
         "sms_report": {
             "name": "12321 或 12381",
             "short": "向12321或12381举报这些短信",
-            "reach": "登录 www.12321.cn 举报骚扰短信和诈骗短信，2020年起也经12381受理",
+            "reach": "登录 www.12321.cn 举报骚扰短信和垃圾短信，2020年起也经12381受理",
             "attach": "短信截图和发送号码",
         },
         "regulator": {
@@ -426,8 +425,8 @@ _EN = {
         },
         "nifa_frequency": {
             "cite": "the NIFA post-loan collection guideline",
-            "text": "NIFA post-loan collection guideline: at most 3 connected calls a day. This report applies it to "
-            "SMS by analogy, as a guide only.",
+            "text": "NIFA post-loan collection guideline: at most 3 connected calls per debtor a day. "
+            "This report applies it to SMS by analogy, as a guide only.",
         },
         "nifa_debtor_only": {
             "cite": "the NIFA post-loan collection guideline",
@@ -453,7 +452,7 @@ _EN = {
         "sms_report": {
             "name": "12321 or 12381",
             "short": "report the messages to 12321 or 12381",
-            "reach": "report harassing and scam SMS at www.12321.cn, also through 12381 since 2020",
+            "reach": "report harassing and spam SMS at www.12321.cn, also through 12381 since 2020",
             "attach": "screenshots and the sender numbers",
         },
         "regulator": {

@@ -16,13 +16,13 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from ..text.normalize import _cached
+from ..text.normalize import normalize_text
 from ..text.signals import SIGNALS, signal_columns
 
 __all__ = ["StringTransformerTags", "TextNormalizer", "SignalFeaturizer"]
 
 
-#: The options of :func:`normalize_text`, in the order :func:`_cached` takes them.
+#: The options of :func:`~dunning_nlp.text.normalize.normalize_text` this transformer sets.
 _OPTIONS = ("traditional", "deobfuscate", "placeholders", "compact")
 
 
@@ -74,8 +74,8 @@ class TextNormalizer(StringTransformerTags, TransformerMixin, BaseEstimator):
         """Return a 1-d object array of normalised strings (repeated texts are normalised once)."""
         if isinstance(X, str):
             raise ValueError("TextNormalizer expects an iterable of str, not a single str")
-        options = tuple(bool(getattr(self, name, False)) for name in _OPTIONS)
-        return np.array([_cached(x if isinstance(x, str) else str(x), *options) for x in X], dtype=object)
+        options = {name: bool(getattr(self, name, False)) for name in _OPTIONS}
+        return np.array([normalize_text(x if isinstance(x, str) else str(x), **options) for x in X], dtype=object)
 
 
 class SignalFeaturizer(StringTransformerTags, TransformerMixin, BaseEstimator):
