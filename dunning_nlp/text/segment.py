@@ -20,7 +20,6 @@ import io
 import logging
 import os
 import re
-import tempfile
 import threading
 from functools import lru_cache
 from importlib.resources import files
@@ -73,12 +72,14 @@ def resolve_backend(name: str = "auto") -> str:
 _DROP_RE = re.compile(r"^[\s\W_]+$")
 
 
-def cache_dir() -> Path:
-    """Return the private directory for jieba's dictionary cache (mode 0700).
+def cache_dir() -> Path | None:
+    """Return the private directory for jieba's dictionary cache (mode 0700), or ``None`` when there is none.
 
-    ``$DUNNING_NLP_CACHE`` overrides it; the default is
-    ``$XDG_CACHE_HOME/dunning_nlp`` or ``~/.cache/dunning_nlp``.  When no such
-    directory can be made, a fresh private temporary directory is used.
+    ``$DUNNING_NLP_CACHE`` overrides it; the default is ``$XDG_CACHE_HOME/dunning_nlp`` or
+    ``~/.cache/dunning_nlp``.  The first run writes there a ~9 MB copy of jieba's prefix dictionary with the
+    domain terms (:mod:`dunning_nlp.text._jieba_cache`), which cuts start-up; at most
+    :data:`KEEP_CACHES` such files are kept (every jieba or dictionary change writes a new one).  When no such
+    directory can be made, nothing is cached (start-up is slower) and no temporary directory is left behind.
     """
     base = os.environ.get("DUNNING_NLP_CACHE")
     if base:
@@ -92,7 +93,23 @@ def cache_dir() -> Path:
             return path
     except OSError:
         pass
-    return Path(tempfile.mkdtemp(prefix="dunning_nlp-"))
+    return None
+
+
+#: How many dictionary caches (one per jieba version, dictionary and user dictionary) are kept.
+KEEP_CACHES = 3
+
+
+def _prune_caches(directory: Path, keep: Path) -> None:
+    """Delete all but the newest :data:`KEEP_CACHES` dictionary caches in ``directory`` (``keep`` is kept)."""
+    try:
+        others = sorted(
+            (p for p in directory.glob("jieba-freq-*.bin") if p != keep), key=lambda p: p.stat().st_mtime, reverse=True
+        )
+        for stale in others[KEEP_CACHES - 1 :]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass  # another process pruned first, or the directory is read-only: nothing to do
 
 
 def userdict_terms() -> list[str]:
@@ -132,11 +149,13 @@ def _jieba_segmenter(use_userdict: bool):
 
     jieba.setLogLevel(logging.WARNING)
     seg = jieba.Tokenizer()
-    seg.tmp_dir = str(cache_dir())
+    directory = cache_dir()
+    if directory is not None:
+        seg.tmp_dir = str(directory)
     userdict = (files("dunning_nlp") / "resources" / "userdict.txt").read_text(encoding="utf-8") if use_userdict else ""
     try:
         main_dict = Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME)
-        path = _jieba_cache.cache_path(cache_dir(), main_dict, userdict, jieba.__version__)
+        path = _jieba_cache.cache_path(directory, main_dict, userdict, jieba.__version__) if directory else None
     except (AttributeError, OSError):  # a jieba laid out differently: no fast cache, same tokens
         path = None
     cached = _jieba_cache.load(path) if path else None
@@ -149,7 +168,8 @@ def _jieba_segmenter(use_userdict: bool):
         seg.load_userdict(io.BytesIO(userdict.encode("utf-8")))
     if path:
         try:
-            _jieba_cache.save(path, seg.FREQ, seg.total)
+            if _jieba_cache.save(path, seg.FREQ, seg.total):
+                _prune_caches(path.parent, path)
         except OSError:
             pass  # a read-only cache directory only costs start-up time
     return seg

@@ -184,3 +184,31 @@ def test_block_cost_is_an_upper_bound_of_the_bytes_held(block, lowercase, keep_p
     tokens = _segment_block(*args)
     held = sys.getsizeof(args) + sys.getsizeof(block) + sys.getsizeof(tokens) + sum(map(sys.getsizeof, tokens))
     assert _block_cost(args, tokens) >= held
+
+
+def test_no_cache_directory_means_no_temporary_directories(tmp_path, monkeypatch):
+    """A cache directory that cannot be made costs start-up time, never a leaked /tmp directory per process."""
+    import tempfile
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory", encoding="utf-8")
+    monkeypatch.setenv("DUNNING_NLP_CACHE", str(blocked / "cache"))
+    made = []
+    monkeypatch.setattr(tempfile, "mkdtemp", lambda *a, **k: made.append(a) or str(tmp_path))
+    assert cache_dir() is None and made == []
+
+
+def test_only_the_newest_dictionary_caches_are_kept(tmp_path):
+    import os
+
+    from dunning_nlp.text.segment import KEEP_CACHES, _prune_caches
+
+    files = []
+    for i in range(6):
+        f = tmp_path / f"jieba-freq-{i:020d}.bin"
+        f.write_bytes(b"x")
+        os.utime(f, (1_000_000 + i, 1_000_000 + i))
+        files.append(f)
+    _prune_caches(tmp_path, keep=files[0])  # the one just written is kept even though it is the oldest here
+    left = sorted(p.name for p in tmp_path.glob("jieba-freq-*.bin"))
+    assert len(left) == KEEP_CACHES and files[0].name in left and files[5].name in left and files[4].name in left
