@@ -66,15 +66,15 @@ def main(argv=None) -> int:
     classifier.predict(["预热"])  # load the dictionary outside the timings
     timed(compiled.CompiledModel, "normalise", "normalise")
     timed(normalise, "_to_simplified", "opencc")
-    timed(compiled._TextBlock, "counts", "word block", lambda a: a[0].analyzer == "word")
-    timed(compiled._TextBlock, "counts", "char n-grams", lambda a: a[0].analyzer == "char")
+    timed(compiled.TextBlock, "counts", "word block", lambda a: a[0].analyzer == "word")
+    timed(compiled.TextBlock, "counts", "char n-grams", lambda a: a[0].analyzer == "char")
     timed(compiled.JiebaTokenizer, "__call__", "segmentation")
     timed(compiled, "signal_columns", "signals")
     timed(compiled.CompiledModel, "transform", "transform (all features)")
     timed(model.Classifier, "_scores", "scoring")
     timed(model.Classifier, "_ranked_contributions", "evidence")
     timed(model.Classifier, "_evidence", "evidence")
-    timed(batch, "_row", "output rows")
+    timed(batch.Row, "cells", "output rows")
     timed(batch, "render_rows", "csv")
     timed(model.Classifier, "predict", "predict (all)")
 
