@@ -28,7 +28,7 @@ from ..text.signals import SIGNALS, THREAT_SIGNALS
 from .compile import compile_pipeline
 from .compiled import CompiledModel, FeatureRows
 from .evidence import readable_term
-from .gate import GATE_SIGNALS, TaughtGate, apply_gate
+from .gate import TaughtGate, apply_gate, rule_context
 from .prior import PriorSpec, resolve_prior, shift_prior
 
 __all__ = ["Evidence", "Prediction", "Classifier", "SECONDARY_THRESHOLD", "load", "classify"]
@@ -155,8 +155,6 @@ class Classifier:
         self._prior = prior
         # A model without a recorded training prior (older files) cannot be re-weighted; the gate still applies.
         self._target_prior = resolve_prior(prior) if model.class_prior is not None else None
-        names = [s.name for s in SIGNALS]
-        self._gate_columns = np.array([model.signal_offset + names.index(name) for name in GATE_SIGNALS])
         self._taught = TaughtGate(model.gate_taught)
         self._cache: dict[tuple[str, bool, str, int], _CacheEntry] = {}
         self._cache_held = 0  # estimated bytes held by _cache (see _entry_bytes)
@@ -193,10 +191,7 @@ class Classifier:
         if self._target_prior is not None:
             # the model's training prior is set whenever a target prior is (see __init__)
             proba = shift_prior(proba, cast(np.ndarray, self.model.class_prior), self._target_prior)
-        n = len(rows.indptr) - 1
-        context_docs = rows.row_ids()[np.isin(rows.indices, self._gate_columns)]
-        has_context = np.zeros(n, dtype=bool)
-        has_context[context_docs] = True
+        has_context = rule_context(rows, self.model.signal_offset)
         if self._taught:
             for i in np.flatnonzero(~has_context).tolist():
                 has_context[i] = self._taught.opens(normalised[i])

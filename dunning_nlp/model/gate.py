@@ -34,12 +34,25 @@ the model says about that row and its near variants, as a user expects.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..labels import LABELS
+from ..text.signals import SIGNALS
 
-__all__ = ["COLLECTION_LABELS", "GATE_SIGNALS", "TAUGHT_SIMILARITY", "TaughtGate", "apply_gate", "taught_texts"]
+if TYPE_CHECKING:
+    from .compiled import FeatureRows
+
+__all__ = [
+    "COLLECTION_LABELS",
+    "GATE_SIGNALS",
+    "TAUGHT_SIMILARITY",
+    "TaughtGate",
+    "apply_gate",
+    "rule_context",
+    "taught_texts",
+]
 
 #: Labels that need debt context.
 COLLECTION_LABELS: tuple[str, ...] = ("reminder", "harassment", "third_party")
@@ -47,6 +60,7 @@ COLLECTION_LABELS: tuple[str, ...] = ("reminder", "harassment", "third_party")
 GATE_SIGNALS: tuple[str, ...] = ("debt", "collection_act", "locate_person")
 #: Share of character trigrams (Jaccard) a message must share with a taught message to pass the gate.
 TAUGHT_SIMILARITY = 0.5
+_SIGNAL_NAMES = [signal.name for signal in SIGNALS]
 _GATED = [LABELS.index(lab) for lab in COLLECTION_LABELS]
 _OTHER = LABELS.index("other")
 
@@ -119,3 +133,15 @@ class TaughtGate:
             for i in self._index.get(g, ()):
                 shared[i] = shared.get(i, 0) + 1
         return any(n / (len(grams) + len(self._grams[i]) - n) >= TAUGHT_SIMILARITY for i, n in shared.items())
+
+
+def rule_context(rows: FeatureRows, signal_offset: int) -> np.ndarray:
+    """Which feature rows carry a :data:`GATE_SIGNALS` column: the rule's half of the gate, one bool per row.
+
+    ``signal_offset`` is the first signal column of the model that built ``rows``
+    (:attr:`~dunning_nlp.model.compiled.CompiledModel.signal_offset`).
+    """
+    columns = [signal_offset + _SIGNAL_NAMES.index(name) for name in GATE_SIGNALS]
+    has_context = np.zeros(len(rows.indptr) - 1, dtype=bool)
+    has_context[rows.row_ids()[np.isin(rows.indices, columns)]] = True
+    return has_context

@@ -47,7 +47,7 @@ from .._version import __version__
 from ..errors import InputError
 from ..labels import LABELS
 from ..model.classifier import Classifier
-from ..model.gate import COLLECTION_LABELS, GATE_SIGNALS, taught_texts
+from ..model.gate import COLLECTION_LABELS, GATE_SIGNALS, rule_context, taught_texts
 from ..text.segment import resolve_backend
 from . import FAMILIES
 from .corpus import Record, corpus_hash
@@ -196,14 +196,10 @@ def train(
 def _gate_taught(pipeline: Pipeline, records: Sequence[Record]) -> tuple[str, ...]:
     """What the labelled data teaches the debt-context gate (:func:`dunning_nlp.model.gate.taught_texts`)."""
     from ..model.compile import compile_pipeline
-    from ..text.signals import SIGNALS
 
     compiled = compile_pipeline(pipeline)
     texts = compiled.normalise([r.text for r in records])
-    rows = compiled.transform(texts)
-    columns = [compiled.signal_offset + [s.name for s in SIGNALS].index(name) for name in GATE_SIGNALS]
-    has_context = np.zeros(len(texts), dtype=bool)
-    has_context[rows.row_ids()[np.isin(rows.indices, columns)]] = True
+    has_context = rule_context(compiled.transform(texts), compiled.signal_offset)
     return taught_texts(texts, [r.label for r in records], has_context.tolist())
 
 
