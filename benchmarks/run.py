@@ -22,6 +22,11 @@ then reports in one run, the ``distinct`` dump (the case no cache helps) first:
 Every throughput is the best of ``--repeat`` runs (default 3), bare jieba as much as the batch: on a shared
 machine single runs of either moved by ±15 %, and the fastest run is the least disturbed one.
 
+``--baseline DIR`` also runs the ``batch`` command of another checkout of this project (for instance
+``git worktree add /tmp/before <commit>``) with its own code and bundled model, on the same dumps, in the same
+run, its runs alternating with this checkout's, so that "no slower than before" is a comparison of two figures
+measured under the same conditions (rows marked ``"code": "baseline"``).
+
 Results are printed and written to ``benchmarks/results/<timestamp>.json``.
 """
 
@@ -131,6 +136,18 @@ def run_child(argv: list[str], backend: str = "jieba") -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
+def baseline_command(checkout: Path) -> list[str]:
+    """The ``dunning-nlp`` command of another checkout: its console entry point (read from its setup.cfg) run by
+    this interpreter with that checkout first on the path, so its own package and bundled model are used."""
+    config = (checkout / "setup.cfg").read_text(encoding="utf-8")
+    found = re.search(r"^\s*dunning-nlp\s*=\s*([\w.]+):(\w+)", config, re.MULTILINE)
+    if found is None:
+        raise SystemExit(f"{checkout / 'setup.cfg'}: no dunning-nlp console script found")
+    module, func = found.groups()
+    code = f"import sys; sys.path.insert(0, {str(checkout)!r}); from {module} import {func}; sys.exit({func}())"
+    return [sys.executable, "-c", code]
+
+
 def startup(backend: str) -> dict:
     run_child([str(BIN), "classify", "预热缓存"], backend)  # make sure the jieba cache exists
     wall, rss = run_child([str(BIN), "classify", "您好，您的借款已逾期3天"], backend)
@@ -159,6 +176,9 @@ def main(argv=None) -> int:
     parser.add_argument("--real", type=Path, metavar="DIR",
                         help="also (and first) run on the distinct texts of the JSONL files in DIR, e.g. "
                              "../shared/real-dev: real SMS, each once, so no cache helps")
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="another checkout of this project (e.g. a git worktree of an older commit) whose batch "
+                             "command is run on the same dumps in the same run, alternating with this one")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -169,6 +189,10 @@ def main(argv=None) -> int:
               "repeat": args.repeat,
               "startup": {b: startup(b) for b in backends}, "runs": []}
     print(f"start-up: {result['startup']}")
+    commands = {"this checkout": [str(BIN)]}
+    if args.baseline:
+        commands["baseline"] = baseline_command(args.baseline.resolve())
+        result["baseline"] = str(args.baseline.resolve())
     kinds = args.dump or ["distinct", "templated"]  # the case no cache helps first
     plan = ([("real", None)] if args.real else []) + [(kind, n) for kind in kinds for n in sizes]
     with tempfile.TemporaryDirectory() as tmp:
@@ -186,19 +210,24 @@ def main(argv=None) -> int:
                 for backend in backends:
                     for j in jobs:
                         out = Path(tmp) / "out.csv"
-                        runs = [run_child([str(BIN), "batch", str(dump), "-o", str(out), "--jobs", str(j)], backend)
-                                for _ in range(args.repeat)]
-                        wall, rss = min(r[0] for r in runs), max(r[1] for r in runs)
-                        rate = n / wall
-                        row = {"n": n, "dump": kind, "backend": backend, "jobs": j, "batch_msgs_per_s": round(rate),
-                               "wall_s": round(wall, 1), f"bare_{backend}_msgs_per_s": round(bare[backend]),
-                               f"ratio_to_bare_{backend}": round(rate / bare[backend], 3),
-                               "peak_rss_mb": round(rss, 1)}
-                        result["runs"].append(row)
-                        print(json.dumps(row), flush=True)
+                        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+                        for _ in range(args.repeat):  # alternating, so both see the same machine
+                            for name, command in commands.items():
+                                argv_ = [*command, "batch", str(dump), "-o", str(out), "--jobs", str(j)]
+                                runs[name].append(run_child(argv_, backend))
+                        for name, measured in runs.items():
+                            wall, rss = min(r[0] for r in measured), max(r[1] for r in measured)
+                            rate = n / wall
+                            row = {"n": n, "dump": kind, "backend": backend, "jobs": j, "code": name,
+                                   "batch_msgs_per_s": round(rate), "wall_s": round(wall, 1),
+                                   f"bare_{backend}_msgs_per_s": round(bare[backend]),
+                                   f"ratio_to_bare_{backend}": round(rate / bare[backend], 3),
+                                   "peak_rss_mb": round(rss, 1)}
+                            result["runs"].append(row)
+                            print(json.dumps(row), flush=True)
                 if args.keep:
                     dump.rename(ROOT / "benchmarks" / dump.name)
-    by = {(r["n"], r["dump"], r["backend"], r["jobs"]): r for r in result["runs"]}
+    by = {(r["n"], r["dump"], r["backend"], r["jobs"]): r for r in result["runs"] if r["code"] == "this checkout"}
     for (n, kind, backend, j), row in by.items():
         if j == 1 and (n, kind, backend, 2) in by:
             scale = by[(n, kind, backend, 2)]["batch_msgs_per_s"] / row["batch_msgs_per_s"]

@@ -22,6 +22,7 @@ the empty string, a construct not handled here) the original pattern is used.
 
 from __future__ import annotations
 
+import functools
 import re
 
 try:  # the parser re compiles with (Python 3.11+); private, so a Python without it keeps the plain patterns
@@ -31,12 +32,14 @@ try:  # the parser re compiles with (Python 3.11+); private, so a Python without
 except ImportError:  # pragma: no cover - depends on the Python version
     sre = _parser = None
 
-__all__ = ["first_chars", "presence_pattern"]
+__all__ = ["first_chars", "presence_pattern", "FastSub"]
 
 #: Non-ASCII characters that match ASCII letters under re.IGNORECASE (documented for the re module:
 #: "İ", "ı", "ſ" and the Kelvin sign; tests/text/test_prefilter.py checks the whole of Unicode).
 _CASE_EXTRA = {"i": "İı", "s": "ſ", "k": "\u212a"}
 _LARGEST_RANGE = 512  # a wider class is not worth listing
+_DIGITS_END = 0x20000  # no decimal digit (Nd) lies above the Supplementary Multilingual Plane
+_SPACES_END = 0x3001  # the last white-space character is U+3000, the ideographic space
 
 
 class _Unknown(Exception):
@@ -64,7 +67,11 @@ def presence_pattern(pattern: re.Pattern) -> re.Pattern:
     chars = first_chars(pattern)
     if chars is None:
         return pattern
-    head = "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+    digits = _unicode_digits() if not pattern.flags & re.ASCII else frozenset("0123456789")
+    if digits <= chars:  # \\d in the class: the engine tests a category faster than a list of 660 digits
+        head = "[\\d" + "".join(re.escape(c) for c in sorted(chars - digits)) + "]"
+    else:
+        head = "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
     try:
         return re.compile(f"{head}(?<=(?={pattern.pattern})[\\s\\S])", pattern.flags)
     except re.error:  # e.g. global inline flags, which must stay at the start of a pattern
@@ -116,9 +123,27 @@ def _charset(items, flags: int) -> set[str]:
         elif op is sre.RANGE and av[1] - av[0] < _LARGEST_RANGE:
             for code in range(av[0], av[1] + 1):
                 chars |= _cased(chr(code), flags)
-        else:  # NEGATE, CATEGORY (\d, \w ...), a wide range
+        elif op is sre.CATEGORY and av is sre.CATEGORY_DIGIT:  # \d: ASCII digits, or every Unicode digit
+            chars |= set("0123456789") if flags & re.ASCII else _unicode_digits()
+        elif op is sre.CATEGORY and av is sre.CATEGORY_SPACE:  # \s: ASCII white space, or Unicode's
+            chars |= set(" \t\n\r\f\v") if flags & re.ASCII else _unicode_spaces()
+        else:  # NEGATE, another CATEGORY (\w, \S ...), a wide range
             raise _Unknown(op)
     return chars
+
+
+@functools.lru_cache(maxsize=1)
+def _unicode_digits() -> frozenset[str]:
+    """What ``\\d`` matches in a ``str`` pattern: Unicode's decimal digits (category Nd), all below U+20000
+    (tests/text/test_prefilter.py checks that against the whole of Unicode)."""
+    return frozenset(c for c in map(chr, range(_DIGITS_END)) if c.isdecimal())
+
+
+@functools.lru_cache(maxsize=1)
+def _unicode_spaces() -> frozenset[str]:
+    """What ``\\s`` matches in a ``str`` pattern: the characters ``str.isspace`` accepts, all below U+3001
+    (tests/text/test_prefilter.py checks that against the whole of Unicode)."""
+    return frozenset(c for c in map(chr, range(_SPACES_END)) if c.isspace())
 
 
 def _cased(char: str, flags: int) -> set[str]:
@@ -129,3 +154,42 @@ def _cased(char: str, flags: int) -> set[str]:
         raise _Unknown(char)  # non-ASCII case folding has more exceptions than are listed here
     lower = char.lower()
     return {lower, char.upper(), *_CASE_EXTRA.get(lower, "")}
+
+
+class FastSub:
+    """``pattern.sub`` found faster: the same result, matched only where a match can start.
+
+    :meth:`sub` looks for candidates with :func:`presence_pattern` (a scan in C that skips every position whose
+    character cannot start a match) and matches ``pattern`` itself at each one, on the original text as
+    ``re.sub`` does, so lookbehinds see the same characters.  Leftmost first, then from the end of each match:
+    the matches and therefore the result are those of ``pattern.sub``.  Patterns that can match the empty
+    string, or whose first characters cannot be told, fall back to ``pattern.sub``.
+    """
+
+    __slots__ = ("pattern", "_find")
+
+    def __init__(self, pattern: re.Pattern) -> None:
+        self.pattern = pattern
+        presence = presence_pattern(pattern)
+        self._find = None if presence is pattern else presence.search
+
+    def sub(self, repl, text: str) -> str:
+        """``self.pattern.sub(repl, text)``; ``repl`` a string (taken literally: no group references) or a function."""
+        find = self._find
+        if find is None:
+            return self.pattern.sub(repl if callable(repl) else (lambda _m: repl), text)
+        candidate = find(text)
+        if candidate is None:
+            return text
+        match = self.pattern.match
+        pieces: list[str] = []
+        done = 0
+        while candidate is not None:
+            found = match(text, candidate.start())
+            assert found is not None  # the lookahead in the presence pattern matched here
+            pieces.append(text[done : found.start()])
+            pieces.append(repl(found) if callable(repl) else repl)
+            done = found.end()
+            candidate = find(text, done)
+        pieces.append(text[done:])
+        return "".join(pieces)
