@@ -33,7 +33,23 @@ def needs_tools(*tools: str):
         return pytest.mark.slow(skip(test))
 
     return mark
+
+
 DATA = ROOT / "data"
+
+
+@pytest.fixture(scope="session")
+def cli():
+    """The one CLI runner (:func:`cli_runner.run_cli`): ``cli(argv, stdin="")`` → (code, out, err)."""
+    from cli_runner import run_cli
+
+    return run_cli
+
+
+@pytest.fixture(scope="session")
+def samples() -> Path:
+    """The bundled sample dumps (``data/samples``), one per supported export format."""
+    return DATA / "samples"
 
 
 @pytest.fixture(scope="session")

@@ -1,25 +1,18 @@
 """``dunning-nlp batch``: one row per record, errors included; redaction; clean user errors."""
 
 import csv
-import io
 import json
 import re
 
 import pytest
 from dunning_nlp.batch import COLUMNS
-from dunning_nlp.cli.app import main
 from dunning_nlp.redact import redact
 
+from cli_runner import run_cli as run  # the one CLI runner (tests/cli_runner.py)
 from conftest import DATA
 
 SAMPLES = DATA / "samples"
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-
-
-def run(argv, stdin=""):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(argv, stdin=io.StringIO(stdin), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def read_csv(path):

@@ -1,17 +1,12 @@
 import pytest
+
 """The CLI: classify, evaluate, train, help texts and clean errors."""
 
-import io
 import json
 
+from dunning_nlp.cli.app import build_parser
 
-from dunning_nlp.cli.app import build_parser, main
-
-
-def run(argv, stdin=""):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(argv, stdin=io.StringIO(stdin), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
+from cli_runner import run_cli as run  # the one CLI runner (tests/cli_runner.py)
 
 
 def test_classify_argument_prints_label_and_scores():

@@ -17,18 +17,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from dunning_nlp.cli.app import main
 from dunning_nlp.errors import UnknownFormatError
 from dunning_nlp.io import Format, detect_format, read_inputs, read_messages
 from dunning_nlp.io.json_array import JSONArrayStream
 
+from cli_runner import run_cli as run  # the one CLI runner (tests/cli_runner.py)
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(argv, stdin=""):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(argv, stdin=stdin if not isinstance(stdin, str) else io.StringIO(stdin), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def rows_of(path):

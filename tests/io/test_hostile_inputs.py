@@ -24,18 +24,12 @@ import time
 from pathlib import Path
 
 import pytest
-from dunning_nlp.cli.app import main
 from dunning_nlp.io import read_inputs, read_messages
 
+from cli_runner import run_cli as run  # the one CLI runner (tests/cli_runner.py)
 from conftest import ROOT
 
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-
-
-def run(argv, stdin="", stdout=None):
-    out, err = stdout or io.StringIO(), io.StringIO()
-    code = main(argv, stdin=io.StringIO(stdin), stdout=out, stderr=err)
-    return code, (out.getvalue() if stdout is None else ""), err.getvalue()
 
 
 def jsonl_rows(text: str) -> list[dict]:

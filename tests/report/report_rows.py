@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 from dunning_nlp.batch import Row
 from dunning_nlp.io import Message
 from dunning_nlp.labels import LABELS
 from dunning_nlp.model.classifier import Evidence, Prediction
+
+from cli_runner import run_cli as run  # noqa: F401  (the one CLI runner, re-exported for the report tests)
 
 TS = "2026-10-01T12:00:00+08:00"
 
@@ -33,9 +33,3 @@ def numbered(rows):
     return [Row(replace(r.message, record=i), r.prediction, r.error) for i, r in enumerate(rows, 1)]
 
 
-def run(argv):
-    """Run the CLI; return (exit code, stdout, stderr)."""
-    from dunning_nlp.cli.app import main
-
-    out, err = io.StringIO(), io.StringIO()
-    return main(argv, stdin=io.StringIO(""), stdout=out, stderr=err), out.getvalue(), err.getvalue()

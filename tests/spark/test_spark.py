@@ -10,7 +10,6 @@ skipped with a note, except under CI=true, where a missing Java fails.
 from __future__ import annotations
 
 import copy
-import io
 import json
 import os
 import shutil
@@ -18,12 +17,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from dunning_nlp.batch import COLUMNS, classify_messages
-from dunning_nlp.cli.app import main
-from dunning_nlp.labels import LABELS
 from dunning_nlp.io import read_inputs
+from dunning_nlp.labels import LABELS
 
+from cli_runner import run_cli as _run  # the one CLI runner (tests/cli_runner.py)
 from conftest import DATA, ROOT
 
 pyspark = pytest.importorskip("pyspark", reason="pip install 'dunning-nlp[spark]' to run the Spark tests")
@@ -116,9 +114,8 @@ def test_library_equals_batch_on_every_sample_dump(spark):
 
 
 def test_malformed_rows_give_error_rows_not_a_failed_job(spark):
-    from pyspark.sql.types import BinaryType, LongType, StringType, StructField, StructType
-
     from dunning_nlp.spark.dataframe import classify_dataframe
+    from pyspark.sql.types import BinaryType, LongType, StringType, StructField, StructType
 
     huge = "您的借款已逾期3天，请登录APP还款。" + "逾期" * 1_000_000
     texts = [("ok", "您的借款已逾期3天，请登录APP还款"), ("null", None), ("empty", "   "), ("huge", huge),
@@ -178,7 +175,6 @@ def test_model_is_loaded_once_per_worker_process(spark):
 
     def report(batches):
         import pandas as pd
-
         from dunning_nlp.spark.dataframe import loads_in_this_process
 
         for _ in batches:
@@ -218,12 +214,6 @@ def test_redaction_masks_text_and_evidence(spark):
     row = classify_dataframe(df, redacted=True).first()
     assert "13812345678" not in row["text"] and "13812345678" not in row["evidence"]
     assert row["label"]
-
-
-def _run(argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(argv, stdin=io.StringIO(""), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def _parquet_rows(path) -> list[dict]:
