@@ -189,9 +189,13 @@ def main(argv=None) -> int:
               "repeat": args.repeat,
               "startup": {b: startup(b) for b in backends}, "runs": []}
     print(f"start-up: {result['startup']}")
+    # Each checkout's batch with its own bundled model named explicitly: an older checkout would otherwise find
+    # the model that the editable install maps into the package, which is this checkout's.
     commands = {"this checkout": [str(BIN)]}
+    models = {"this checkout": ROOT / "models"}
     if args.baseline:
         commands["baseline"] = baseline_command(args.baseline.resolve())
+        models["baseline"] = args.baseline.resolve() / "models"
         result["baseline"] = str(args.baseline.resolve())
     kinds = args.dump or ["distinct", "templated"]  # the case no cache helps first
     plan = ([("real", None)] if args.real else []) + [(kind, n) for kind in kinds for n in sizes]
@@ -213,7 +217,8 @@ def main(argv=None) -> int:
                         runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
                         for _ in range(args.repeat):  # alternating, so both see the same machine
                             for name, command in commands.items():
-                                argv_ = [*command, "batch", str(dump), "-o", str(out), "--jobs", str(j)]
+                                argv_ = [*command, "batch", str(dump), "-o", str(out), "--jobs", str(j),
+                                         "--model", str(models[name])]
                                 runs[name].append(run_child(argv_, backend))
                         for name, measured in runs.items():
                             wall, rss = min(r[0] for r in measured), max(r[1] for r in measured)
