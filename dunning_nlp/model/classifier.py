@@ -28,7 +28,7 @@ from ..text.signals import SIGNALS, THREAT_SIGNALS
 from .compile import compile_pipeline
 from .compiled import CompiledModel, FeatureRows
 from .evidence import readable_term
-from .gate import TaughtGate, apply_gate, rule_context
+from .gate import TAUGHT_MIN_SHARE, TaughtGate, apply_gate, collection_share, rule_context
 from .prior import PriorSpec, resolve_prior, shift_prior
 
 __all__ = ["Evidence", "Prediction", "Classifier", "SECONDARY_THRESHOLD", "load", "classify"]
@@ -193,7 +193,7 @@ class Classifier:
             proba = shift_prior(proba, cast(np.ndarray, self.model.class_prior), self._target_prior)
         has_context = rule_context(rows, self.model.signal_offset)
         if self._taught:
-            for i in np.flatnonzero(~has_context).tolist():
+            for i in np.flatnonzero(~has_context & (collection_share(proba) >= TAUGHT_MIN_SHARE)).tolist():
                 has_context[i] = self._taught.opens(normalised[i])
         return apply_gate(proba, has_context)
 

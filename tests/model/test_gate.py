@@ -56,6 +56,30 @@ def test_taught_gate_opens_for_near_variants_only():
     assert not TaughtGate(()) and not TaughtGate(()).opens("任何文字")
 
 
+def test_taught_texts_are_consulted_only_where_the_model_gives_collection_a_share(monkeypatch):
+    """Rows below TAUGHT_MIN_SHARE skip the trigram comparison (their label cannot change); rows above it open."""
+    from dunning_nlp.model.classifier import load
+    from dunning_nlp.model.gate import TAUGHT_MIN_SHARE, collection_share
+
+    asked: list[str] = []
+
+    class Recording(TaughtGate):
+        def opens(self, normalised: str) -> bool:
+            asked.append(normalised)
+            return True
+
+    classifier = load(prior="train")  # a fresh instance: the session's is shared
+    proba = np.array([[0.001, 0.001, 0.001, 0.097, 0.9], [0.2, 0.1, 0.0, 0.0, 0.7]])
+    assert collection_share(proba).tolist() == pytest.approx([0.003, 0.3])
+    assert 0.003 < TAUGHT_MIN_SHARE < 0.3
+    monkeypatch.setattr(classifier, "_taught", Recording(["有种你就一直别接"]))
+    monkeypatch.setattr(classifier.model, "predict_proba_rows", lambda _rows: proba)  # these scores, no model
+    rows = classifier.model.transform(classifier.model.normalise(["今天天气很好", "明天见"]))
+    out = classifier._scores(rows, ["甲", "乙"])
+    assert asked == ["乙"]  # the first row was not compared with the taught texts
+    assert out[0, :3].sum() == 0 and out[1].tolist() == pytest.approx(proba[1].tolist())
+
+
 @pytest.mark.slow
 def test_a_label_taught_with_extra_data_wins_over_the_gate(tmp_path):
     """`train --extra` rows with a collection label the rule does not see are not overruled by the gate."""
