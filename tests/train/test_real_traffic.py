@@ -149,8 +149,9 @@ def test_evaluate_real_cli(tmp_path, capsys):
 
 # The targets of the real-traffic work, on the real dev set (../shared/real-dev), at the default prior, met by the
 # bundled model (README "How good it is on real SMS"): a retrain that misses one fails here.  The collection file's
-# target (macro-F1 >= 0.85) is not met yet (0.810); its floor here is what the bundled model keeps, so that a
-# retrain cannot lose what data version 2026-12-07 gained (0.712 before it).
+# macro-F1 target (>= 0.85) is met by the bundled model of 2026-12-07, second round (0.855, seed 0; seeds 1 and 2
+# give 0.813 and 0.831, so a retrain may need another look); FR:Financial (0.625 against
+# 0.85) is not asserted: about 15 of its 96 messages are ordinary fund ads, `other` under the guide.
 @pytest.mark.skipif(not REAL_DEV.exists(), reason="../shared/real-dev is not present")
 @pytest.mark.slow
 def test_real_dev_targets(classifier):
@@ -167,7 +168,7 @@ def test_real_dev_targets(classifier):
     assert rows[("ham.jsonl", "other", "")]["value"] <= 0.005
     assert rows[("fbs.jsonl", "fraud", "FR:Phishing(Other)")]["value"] >= 0.85
     collection = next(f for f in result["files"] if f["file"] == "collection.jsonl")["per_label"]
-    assert collection["macro_f1"] >= 0.80
+    assert collection["macro_f1"] >= 0.85
     for label in ("reminder", "harassment", "third_party"):
         assert collection["labels"][label]["f1"] >= 0.85, label
 
