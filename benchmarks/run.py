@@ -139,7 +139,10 @@ def run_child(argv: list[str], backend: str = "jieba") -> tuple[float, float]:
 def baseline_command(checkout: Path) -> list[str]:
     """The ``dunning-nlp`` command of another checkout: its console entry point (read from its setup.cfg) run by
     this interpreter with that checkout first on the path, so its own package and bundled model are used."""
-    config = (checkout / "setup.cfg").read_text(encoding="utf-8")
+    try:
+        config = (checkout / "setup.cfg").read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SystemExit(f"--baseline {checkout}: not a checkout of this project ({exc.strerror}: setup.cfg)") from None
     found = re.search(r"^\s*dunning-nlp\s*=\s*([\w.]+):(\w+)", config, re.MULTILINE)
     if found is None:
         raise SystemExit(f"{checkout / 'setup.cfg'}: no dunning-nlp console script found")
@@ -196,7 +199,11 @@ def main(argv=None) -> int:
     if args.baseline:
         commands["baseline"] = baseline_command(args.baseline.resolve())
         models["baseline"] = args.baseline.resolve() / "models"
-        result["baseline"] = str(args.baseline.resolve())
+        revision = subprocess.run(["git", "-C", str(args.baseline), "rev-parse", "HEAD"], capture_output=True, text=True)
+        result["baseline"] = {"path": str(args.baseline.resolve()),
+                              "commit": revision.stdout.strip() if revision.returncode == 0 else None}
+        result["commit"] = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True,
+                                          text=True).stdout.strip() or None
     kinds = args.dump or ["distinct", "templated"]  # the case no cache helps first
     plan = ([("real", None)] if args.real else []) + [(kind, n) for kind in kinds for n in sizes]
     with tempfile.TemporaryDirectory() as tmp:

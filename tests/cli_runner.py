@@ -8,12 +8,7 @@ loaded once per test session.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import IO, NamedTuple
-
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
-SAMPLES = DATA / "samples"
 
 
 class CliResult(NamedTuple):

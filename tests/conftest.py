@@ -45,13 +45,6 @@ def cli():
 
     return run_cli
 
-
-@pytest.fixture(scope="session")
-def samples() -> Path:
-    """The bundled sample dumps (``data/samples``), one per supported export format."""
-    return DATA / "samples"
-
-
 @pytest.fixture(scope="session")
 def classifier():
     import dunning_nlp

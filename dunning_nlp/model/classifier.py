@@ -185,7 +185,8 @@ class Classifier:
         """Calibrated probabilities of feature rows, shifted to the deployment prior and gated.
 
         ``normalised`` are the rows' texts, read only for rows the rule gates when labelled data taught the
-        gate (:class:`~dunning_nlp.model.gate.TaughtGate`).
+        gate (:class:`~dunning_nlp.model.gate.TaughtGate`) and the model gives the collection labels at least
+        :data:`~dunning_nlp.model.gate.TAUGHT_MIN_SHARE` together.
         """
         proba = self.model.predict_proba_rows(rows)
         if self._target_prior is not None:

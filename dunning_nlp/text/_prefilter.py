@@ -1,4 +1,4 @@
-r"""Faster tests of *whether* a regular expression matches a text: scan first for the characters a match starts with.
+r"""Faster regular expressions on SMS text: scan first for the characters a match can start with.
 
 Python's regex engine scans fast (in C, skipping positions) for a pattern
 that starts with a literal or a character class, but a pattern that starts
@@ -15,15 +15,19 @@ The class consumes the candidate character; the lookbehind (one character
 wide, so allowed) steps back onto it, where the lookahead requires the whole
 original pattern to match (seeing the text on both sides, as a plain search
 does).  So it matches a text exactly when the original pattern does — only
-the span differs, which is why it serves presence tests only.  Whenever the
-set cannot be told for sure (a negated class, ``.``, a pattern that can match
-the empty string, a construct not handled here) the original pattern is used.
+the span differs (it is the first character), so it answers presence tests
+(the rule signals).  :class:`FastSub` uses it to find where to try the
+original pattern, and so substitutes exactly as ``pattern.sub`` does (the
+normaliser's entity rules).  Whenever the set cannot be told for sure (a
+negated class, ``.``, ``\w``, a pattern that can match the empty string, a
+construct not handled here) the original pattern is used.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 try:  # the parser re compiles with (Python 3.11+); private, so a Python without it keeps the plain patterns
     # re._constants / re._parser are private modules typeshed does not describe
@@ -32,7 +36,7 @@ try:  # the parser re compiles with (Python 3.11+); private, so a Python without
 except ImportError:  # pragma: no cover - depends on the Python version
     sre = _parser = None
 
-__all__ = ["first_chars", "presence_pattern", "FastSub"]
+__all__ = ["first_chars", "presence_pattern", "FastSub", "Replacement"]
 
 #: Non-ASCII characters that match ASCII letters under re.IGNORECASE (documented for the re module:
 #: "İ", "ı", "ſ" and the Kelvin sign; tests/text/test_prefilter.py checks the whole of Unicode).
@@ -40,6 +44,8 @@ _CASE_EXTRA = {"i": "İı", "s": "ſ", "k": "\u212a"}
 _LARGEST_RANGE = 512  # a wider class is not worth listing
 _DIGITS_END = 0x20000  # no decimal digit (Nd) lies above the Supplementary Multilingual Plane
 _SPACES_END = 0x3001  # the last white-space character is U+3000, the ideographic space
+_ASCII_DIGITS = frozenset("0123456789")  # \d under re.ASCII
+_ASCII_SPACES = frozenset(" \t\n\r\f\v")  # \s under re.ASCII
 
 
 class _Unknown(Exception):
@@ -67,7 +73,7 @@ def presence_pattern(pattern: re.Pattern) -> re.Pattern:
     chars = first_chars(pattern)
     if chars is None:
         return pattern
-    digits = _unicode_digits() if not pattern.flags & re.ASCII else frozenset("0123456789")
+    digits = _ASCII_DIGITS if pattern.flags & re.ASCII else _unicode_digits()
     if digits <= chars:  # \\d in the class: the engine tests a category faster than a list of 660 digits
         head = "[\\d" + "".join(re.escape(c) for c in sorted(chars - digits)) + "]"
     else:
@@ -124,9 +130,9 @@ def _charset(items, flags: int) -> set[str]:
             for code in range(av[0], av[1] + 1):
                 chars |= _cased(chr(code), flags)
         elif op is sre.CATEGORY and av is sre.CATEGORY_DIGIT:  # \d: ASCII digits, or every Unicode digit
-            chars |= set("0123456789") if flags & re.ASCII else _unicode_digits()
+            chars |= _ASCII_DIGITS if flags & re.ASCII else _unicode_digits()
         elif op is sre.CATEGORY and av is sre.CATEGORY_SPACE:  # \s: ASCII white space, or Unicode's
-            chars |= set(" \t\n\r\f\v") if flags & re.ASCII else _unicode_spaces()
+            chars |= _ASCII_SPACES if flags & re.ASCII else _unicode_spaces()
         else:  # NEGATE, another CATEGORY (\w, \S ...), a wide range
             raise _Unknown(op)
     return chars
@@ -156,31 +162,47 @@ def _cased(char: str, flags: int) -> set[str]:
     return {lower, char.upper(), *_CASE_EXTRA.get(lower, "")}
 
 
+#: What a replacement may be: a string (with ``re.sub``'s group references) or a function of the match.
+Replacement = str | Callable[[re.Match[str]], str]
+
+
 class FastSub:
     """``pattern.sub`` found faster: the same result, matched only where a match can start.
 
     :meth:`sub` looks for candidates with :func:`presence_pattern` (a scan in C that skips every position whose
     character cannot start a match) and matches ``pattern`` itself at each one, on the original text as
-    ``re.sub`` does, so lookbehinds see the same characters.  Leftmost first, then from the end of each match:
-    the matches and therefore the result are those of ``pattern.sub``.  Patterns that can match the empty
-    string, or whose first characters cannot be told, fall back to ``pattern.sub``.
+    ``re.sub`` does, so lookbehinds, ``\\b`` and ``^`` see the same characters.  Leftmost first, then from the end
+    of each match: the matches and therefore the result are those of ``pattern.sub``, string replacements with
+    group references (``\\1``, ``\\g<name>``) included.  One difference a replacement function could see: the
+    match's ``pos`` is the candidate's position, not 0.  Patterns that can match the empty string, or whose first
+    characters cannot be told, fall back to ``pattern.sub``.  The presence pattern is built on first use, so
+    module-level instances cost nothing at import.
     """
 
-    __slots__ = ("pattern", "_find")
+    __slots__ = ("pattern", "_find", "_ready")
 
-    def __init__(self, pattern: re.Pattern) -> None:
+    def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
-        presence = presence_pattern(pattern)
-        self._find = None if presence is pattern else presence.search
+        self._find: Callable[..., re.Match[str] | None] | None = None
+        self._ready = False
 
-    def sub(self, repl, text: str) -> str:
-        """``self.pattern.sub(repl, text)``; ``repl`` a string (taken literally: no group references) or a function."""
-        find = self._find
+    def _finder(self) -> Callable[..., re.Match[str] | None] | None:
+        if not self._ready:
+            presence = presence_pattern(self.pattern)
+            self._find = None if presence is self.pattern else presence.search
+            self._ready = True
+        return self._find
+
+    def sub(self, repl: Replacement, text: str) -> str:
+        """``self.pattern.sub(repl, text)``, found faster."""
+        find = self._finder()
         if find is None:
-            return self.pattern.sub(repl if callable(repl) else (lambda _m: repl), text)
+            return self.pattern.sub(repl, text)
         candidate = find(text)
         if candidate is None:
             return text
+        if isinstance(repl, str):
+            literal = repl if "\\" not in repl else None
         match = self.pattern.match
         pieces: list[str] = []
         done = 0
@@ -188,7 +210,10 @@ class FastSub:
             found = match(text, candidate.start())
             assert found is not None  # the lookahead in the presence pattern matched here
             pieces.append(text[done : found.start()])
-            pieces.append(repl(found) if callable(repl) else repl)
+            if not isinstance(repl, str):
+                pieces.append(repl(found) or "")  # re.sub writes nothing for a function that returns None
+            else:
+                pieces.append(literal if literal is not None else found.expand(repl))
             done = found.end()
             candidate = find(text, done)
         pieces.append(text[done:])

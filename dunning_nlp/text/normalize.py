@@ -33,7 +33,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from .._cache import bounded_cache
 from ._prefilter import FastSub, presence_pattern
@@ -243,9 +243,9 @@ def _unmask(text: str) -> str:
     """Read anonymisation marks as what they hide (see the module docstring)."""
     # The placeholder words first: DIGIT becomes a digit, and an x beside it is then read as masked like the rest.
     if _ANON_SPLIT_RE.search(text):
-        text = _fast(_ANON_RE).sub(lambda m: "".join(_ANON_WORDS[w] for w in _ANON_SPLIT_RE.findall(m.group(1))), text)
+        text = _ANON_SUB.sub(lambda m: "".join(_ANON_WORDS[w] for w in _ANON_SPLIT_RE.findall(m.group(1))), text)
     if "x" in text or "X" in text or "×" in text:
-        text = _fast(_XMASK_RE).sub(lambda m: _XMASK_DIGIT * len(m.group(0)), text)
+        text = _XMASK_SUB.sub(lambda m: _XMASK_DIGIT * len(m.group(0)), text)
     return text
 
 
@@ -283,12 +283,22 @@ _ENTITY_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
 )
 
 
-@cache
-def _fast(pattern: re.Pattern[str]) -> FastSub:
-    """``pattern`` matched only where a match can start (:class:`._prefilter.FastSub`): the same output as
-    ``pattern.sub``, several times faster for the rules that begin with a lookbehind, on SMS text where most
-    positions are Chinese characters no entity starts with (``benchmarks/stages.py``)."""
-    return FastSub(pattern)
+# The rules that begin with a lookbehind or an alternation, matched only where a match can start
+# (:class:`._prefilter.FastSub`): the same output as ``pattern.sub``, several times faster on SMS text, where most
+# positions are Chinese characters no entity starts with (benchmarks/stages.py).  Each works out its first
+# characters on first use.  (Not module-level tables: the feature fingerprint reads those, and these wrappers
+# derive from rules it already covers.)
+_ANON_SUB = FastSub(_ANON_RE)
+_XMASK_SUB = FastSub(_XMASK_RE)
+_CODE_SUB = FastSub(_CODE_RE)
+_CODE_AFTER_SUB = FastSub(_CODE_AFTER_RE)
+_SPLIT_SUB = FastSub(_SPLIT_RE)
+
+
+@lru_cache(maxsize=1)
+def _entity_subs() -> tuple[tuple[FastSub, str | Callable[[re.Match[str]], str]], ...]:
+    """:data:`_ENTITY_RULES` as :class:`._prefilter.FastSub` rules, in the same order."""
+    return tuple((FastSub(pattern), token) for pattern, token in _ENTITY_RULES)
 
 
 _converter_lock = threading.Lock()
@@ -418,8 +428,8 @@ def _convert_piece(piece: str) -> str:
 
 def _replace_codes(text: str) -> str:
     code = PLACEHOLDERS["CODE"]
-    text = _fast(_CODE_RE).sub(lambda m: m.group(1) + code, text)
-    return _fast(_CODE_AFTER_RE).sub(lambda m: code + m.group(2), text)
+    text = _CODE_SUB.sub(lambda m: m.group(1) + code, text)
+    return _CODE_AFTER_SUB.sub(lambda m: code + m.group(2), text)
 
 
 def _normalize_once(text: str, traditional: bool, deobfuscate: bool, placeholders: bool, compact: bool) -> str:
@@ -438,18 +448,18 @@ def _normalize_once(text: str, traditional: bool, deobfuscate: bool, placeholder
     text = _SPACE_RE.sub(" ", text)  # before de-obfuscation, so a run of separators is measured once
     if deobfuscate:
         text = _undodge(text)  # first: it makes the Chinese runs the separators sit in
-        text = _fast(_SPLIT_RE).sub("", text)
+        text = _SPLIT_SUB.sub("", text)
         if "一" in text:
-            text = _fast(_YI_SPLIT_RE).sub(lambda m: m.group(0).replace("一", ""), text)
+            text = _YI_SPLIT_RE.sub(lambda m: m.group(0).replace("一", ""), text)
     if placeholders:
         unmasked = _unmask(text)
         if deobfuscate and unmasked != text:  # a mark taken out can leave a separator between two characters
-            unmasked = _fast(_SPLIT_RE).sub("", _undodge(unmasked))
+            unmasked = _SPLIT_SUB.sub("", _undodge(unmasked))
         text = unmasked
         if _DIGIT_RE.search(text):
             text = _replace_codes(text)
-            for pattern, token in _ENTITY_RULES:
-                text = _fast(pattern).sub(token, text)
+            for rule, token in _entity_subs():
+                text = rule.sub(token, text)
             text = _NUM_RE.sub(PLACEHOLDERS["NUM"], text)
         else:  # every other entity pattern needs a digit
             text = _URL_RE.sub(_url_token, text)

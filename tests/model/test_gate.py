@@ -57,7 +57,7 @@ def test_taught_gate_opens_for_near_variants_only():
 
 
 def test_taught_texts_are_consulted_only_where_the_model_gives_collection_a_share(monkeypatch):
-    """Rows below TAUGHT_MIN_SHARE skip the trigram comparison (their label cannot change); rows above it open."""
+    """Rows below TAUGHT_MIN_SHARE skip the trigram comparison and are gated; rows above it are compared and open."""
     from dunning_nlp.model.classifier import load
     from dunning_nlp.model.gate import TAUGHT_MIN_SHARE, collection_share
 

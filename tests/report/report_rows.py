@@ -7,8 +7,6 @@ from dunning_nlp.io import Message
 from dunning_nlp.labels import LABELS
 from dunning_nlp.model.classifier import Evidence, Prediction
 
-from cli_runner import run_cli as run  # noqa: F401  (the one CLI runner, re-exported for the report tests)
-
 TS = "2026-10-01T12:00:00+08:00"
 
 

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 
 import pytest
 from conftest import DATA, needs_tools
-from report_rows import numbered, row, run
+from cli_runner import run_cli as run  # the one CLI runner (tests/cli_runner.py)
+from report_rows import numbered, row
 
 from dunning_nlp.report.build import build_report, write_report
 from dunning_nlp.report.html import render_html

@@ -11,7 +11,8 @@ import os
 import signal
 
 import pytest
-from report_rows import row, run
+from cli_runner import run_cli as run  # the one CLI runner (tests/cli_runner.py)
+from report_rows import row
 
 from dunning_nlp.batch import UNREADABLE_BODY
 from dunning_nlp.report.build import build_report, report_to_dict, shown_source, write_report

@@ -7,7 +7,8 @@ import subprocess
 
 import pytest
 from conftest import DATA, needs_tools
-from report.report_rows import numbered, row, run
+from cli_runner import run_cli as run  # the one CLI runner (tests/cli_runner.py)
+from report.report_rows import numbered, row
 
 from dunning_nlp.model.store import sha256_file
 from dunning_nlp.report.build import build_report, report_to_dict

@@ -6,10 +6,8 @@ import shutil
 
 import pytest
 from conftest import DATA, needs_tools
-from report.report_rows import (  # tests/report/report_rows.py: typed rows with hand-made predictions
-    row,
-    run,
-)
+from cli_runner import run_cli as run  # the one CLI runner (tests/cli_runner.py)
+from report.report_rows import row  # tests/report/report_rows.py: typed rows with hand-made predictions
 
 from dunning_nlp.model.store import sha256_file
 from dunning_nlp.report.build import build_report

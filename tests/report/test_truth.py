@@ -207,7 +207,7 @@ def test_channels_follow_the_guide():
 @pytest.mark.slow
 def test_encrypted_mmssms_export_end_to_end(tmp_path):
     """An mmssms-like CSV and JSONL of ciphertext bodies: no collection claims, every record explained."""
-    from report_rows import run
+    from cli_runner import run_cli as run
 
     csv_path = tmp_path / "mmssms.csv"
     csv_path.write_text("address,date,body,type\n" + "".join(

@@ -5,7 +5,8 @@ import string
 from datetime import UTC, datetime
 
 import pytest
-from report_rows import numbered, row, run
+from cli_runner import run_cli as run  # the one CLI runner (tests/cli_runner.py)
+from report_rows import numbered, row
 
 from dunning_nlp.report.build import build_report, report_to_dict
 from dunning_nlp.report.flags import (
