@@ -151,6 +151,12 @@ def baseline_command(checkout: Path) -> list[str]:
     return [sys.executable, "-c", code]
 
 
+def git_head(checkout: Path) -> str | None:
+    """The commit a checkout is at (``None`` when git cannot tell), so a results file names the code it measured."""
+    done = subprocess.run(["git", "-C", str(checkout), "rev-parse", "HEAD"], capture_output=True, text=True)
+    return (done.stdout.strip() or None) if done.returncode == 0 else None
+
+
 def startup(backend: str) -> dict:
     run_child([str(BIN), "classify", "预热缓存"], backend)  # make sure the jieba cache exists
     wall, rss = run_child([str(BIN), "classify", "您好，您的借款已逾期3天"], backend)
@@ -197,13 +203,11 @@ def main(argv=None) -> int:
     commands = {"this checkout": [str(BIN)]}
     models = {"this checkout": ROOT / "models"}
     if args.baseline:
-        commands["baseline"] = baseline_command(args.baseline.resolve())
-        models["baseline"] = args.baseline.resolve() / "models"
-        revision = subprocess.run(["git", "-C", str(args.baseline), "rev-parse", "HEAD"], capture_output=True, text=True)
-        result["baseline"] = {"path": str(args.baseline.resolve()),
-                              "commit": revision.stdout.strip() if revision.returncode == 0 else None}
-        result["commit"] = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True,
-                                          text=True).stdout.strip() or None
+        baseline = args.baseline.resolve()
+        commands["baseline"] = baseline_command(baseline)
+        models["baseline"] = baseline / "models"
+        result["baseline"] = {"path": str(baseline), "commit": git_head(baseline)}
+        result["commit"] = git_head(ROOT)
     kinds = args.dump or ["distinct", "templated"]  # the case no cache helps first
     plan = ([("real", None)] if args.real else []) + [(kind, n) for kind in kinds for n in sizes]
     with tempfile.TemporaryDirectory() as tmp:

@@ -45,6 +45,7 @@ def cli():
 
     return run_cli
 
+
 @pytest.fixture(scope="session")
 def classifier():
     import dunning_nlp

@@ -113,6 +113,7 @@ _ENTITY_PATTERNS = [pattern for pattern, _ in normalize._ENTITY_RULES] + [
     normalize._CODE_RE,
     normalize._CODE_AFTER_RE,
     normalize._ANON_RE,
+    normalize._DODGED_RE,
 ]
 
 
