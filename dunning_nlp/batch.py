@@ -136,11 +136,16 @@ class Row:
         return self.prediction.secondary if self.prediction is not None else ()
 
     def cells(self, redacted: bool = False) -> dict[str, Any]:
-        """The row as output cells (:data:`COLUMNS`), numbers in texts masked when ``redacted``."""
+        """The row as output cells (:data:`COLUMNS`); with ``redacted`` every text cell is masked.
+
+        This is the one place where ``--redact`` applies to ``batch`` and ``spark`` output: the file name, the
+        sender, the text, the evidence and the error (which may quote a record or name a file) go through
+        :func:`~dunning_nlp.redact.redact` once, as they are written.
+        """
         protect = redact if redacted else _same
         msg, pred = self.message, self.prediction
         row: dict[str, Any] = {
-            "source": msg.source,
+            "source": protect(msg.source),
             "record": msg.record,
             "sender": protect(msg.sender),
             "timestamp": msg.timestamp,
@@ -152,7 +157,7 @@ class Row:
             "secondary": "",
             "signals": "",
             "evidence": "",
-            "error": self.error,
+            "error": protect(self.error),
         }
         if pred is not None:
             row["label"] = pred.label

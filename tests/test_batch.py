@@ -193,3 +193,17 @@ def test_row_writer_round_trips_commas_newlines_and_chinese(tmp_path):
         else:
             back = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
         assert len(back) == 1 and back[0]["text"] == "含,逗号\n换行" and back[0]["label"] == "other"
+
+
+def test_row_cells_mask_every_text_cell_for_library_callers():
+    """``Row.cells(redacted=True)`` is the one place --redact applies: file name and error included."""
+    from dunning_nlp.batch import Row
+    from dunning_nlp.io import Message
+
+    message = Message("/dumps/13812345678.csv", 3, text="请回电13912345678", sender="13512345678",
+                      error="line 3: 13712345678 is not valid UTF-8")
+    cells = Row(message, None, message.error).cells(redacted=True)
+    for number in ("13812345678", "13912345678", "13512345678", "13712345678"):
+        assert not any(number in str(value) for value in cells.values()), (number, cells)
+    assert cells["source"] == "/dumps/138****5678.csv"
+    assert Row(message, None, message.error).cells()["source"] == message.source  # not redacted: as read

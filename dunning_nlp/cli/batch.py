@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 import time
@@ -16,7 +15,6 @@ from ..errors import DunningNLPError, InputError
 from ..io import Format, Message, expand_inputs, read_messages
 from ..io.detect import supported_suffixes
 from ..model.prior import DEFAULT_PRIOR
-from ..redact import redact
 
 __all__ = ["add_batch_parser", "add_input_arguments", "input_messages", "binary_stdin", "run_batch_command"]
 
@@ -125,18 +123,12 @@ def _is_output(path: str, args) -> bool:
     return path not in args.inputs and same_file(path, output)
 
 
-def _redacted(message: Message) -> Message:
-    """The message with the numbers in its file name, error and note masked (the text is masked when written)."""
-    return dataclasses.replace(
-        message, source=redact(message.source), error=redact(message.error), note=redact(message.note)
-    )
-
-
 def input_messages(paths: list[str], args, stdin) -> Iterator[Message]:
     """Stream the messages of the expanded input paths with the user's reader options.
 
-    The output is checked first (:func:`check_output`) and left out when a directory holds it; with
-    ``--redact`` the numbers in file names, errors and notes are masked (the texts where rows are written).
+    The output is checked first (:func:`check_output`) and left out when a directory holds it.  Messages are
+    read as they are: ``--redact`` masks where rows are written (:meth:`dunning_nlp.batch.Row.cells`, and the
+    report's own writers).
     SIGTERM while reading removes scratch files (:func:`dunning_nlp._files.terminate_cleanly`).
     """
     check_output(args, paths)
@@ -151,8 +143,7 @@ def input_messages(paths: list[str], args, stdin) -> Iterator[Message]:
         for path in paths:  # one unreadable file gives an error row; the others are still read
             if path != "-" and _is_output(path, args):
                 continue
-            messages = read_messages(path, args.format, stdin=stdin, strict=False, **options)
-            yield from (map(_redacted, messages) if getattr(args, "redact", False) else messages)
+            yield from read_messages(path, args.format, stdin=stdin, strict=False, **options)
 
 
 def cli_prior(args, paths: list[str], err: TextIO):

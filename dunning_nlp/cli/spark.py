@@ -47,7 +47,6 @@ from dunning_nlp.io.columns import column_key, find_column
 from dunning_nlp.io.detect import SUFFIXES, Format
 from dunning_nlp.io.message import direction_of, get_tz, parse_timestamp
 from dunning_nlp.labels import LABELS
-from dunning_nlp.redact import redact
 from dunning_nlp.spark.dataframe import _classifier, _message, _require_pyspark, classify_texts, prediction_fields
 
 __all__ = ["add_spark_parser", "run_spark_command", "classify_files", "input_frame", "output_schema", "main"]
@@ -246,11 +245,10 @@ def _source(uri: str) -> str:
     return unquote(uri[len("file:") :].replace("///", "/", 1) if uri.startswith("file:") else uri)
 
 
-def _records(frame, fmt: str, zone, redacted: bool = False) -> list:
+def _records(frame, fmt: str, zone) -> list:
     """The Messages of one pandas batch (a corrupt record or a record without text becomes an error row).
 
-    With ``redacted`` the numbers in the source, the error and the note are masked (texts are masked when
-    the row is made).
+    Read as they are: ``--redact`` masks every text cell where the row is made (``Row.cells``).
     """
     messages = []
     for source, record, text, sender, stamp, direction, corrupt in zip(
@@ -272,8 +270,6 @@ def _records(frame, fmt: str, zone, redacted: bool = False) -> list:
             direction=direction_of(direction),
             note=problem and f"record {int(record)}: {problem}",
         )
-        if redacted:
-            m = replace(m, source=redact(m.source), error=redact(m.error), note=redact(m.note))
         messages.append(m)
     return messages
 
@@ -288,7 +284,7 @@ def _rows_batches(
     zone = get_tz(tz)
     floats = [c for c in COLUMNS if c == "score" or c.startswith("score_")]
     for frame in batches:
-        rows = classify_texts(classifier, _records(frame, fmt, zone, redacted), redacted)
+        rows = classify_texts(classifier, _records(frame, fmt, zone), redacted)
         out = pd.DataFrame(rows, columns=list(COLUMNS))
         for column in floats:
             out[column] = pd.to_numeric(out[column].replace("", None), errors="coerce").astype("float64")

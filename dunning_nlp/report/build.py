@@ -303,21 +303,17 @@ def build_report(
     )
     collectors = _groups([e for e in built if e.standing in _IN_COLLECTION], scam=False)
     scams = _groups([e for e in built if e.standing is Standing.SCAM], scam=True)
-    # Rows name their file as the reader wrote it (made writable: clean_text), masked under --redact by the
-    # command line as it reads; rows from elsewhere may come unmasked.  Files and rows are matched on those names.
+    # Rows name their file as the reader wrote it (made writable: clean_text); files and rows are matched on
+    # those names, and masked under --redact only as they are shown.
     paths = list(inputs)
     names = [clean_text(_source_name(p)) for p in paths]
     per_source = Counter(clean_text(e.message.source) for e in built)
     analysed = Counter(clean_text(e.message.source) for e in built if e.standing in _CLASSIFIED)
-    masked = {redact(name) for name in names} - set(names) if redacted else set()
-    sources = {
-        src: shown_source(src, redacted and clean_text(src) not in masked) for src in {e.message.source for e in built}
-    }
-    files = []
-    for path, name in zip(paths, names):
-        if name not in per_source and redacted:
-            name = redact(name)
-        files.append(InputFile(shown_source(path, redacted), _file_sha256(path), per_source[name], analysed[name]))
+    sources = {src: shown_source(src, redacted) for src in {e.message.source for e in built}}
+    files = [
+        InputFile(shown_source(path, redacted), _file_sha256(path), per_source[name], analysed[name])
+        for path, name in zip(paths, names)
+    ]
     return Report(
         lang=lang,
         title=title or cat["title"],
@@ -426,7 +422,7 @@ def _message_dict(e: Entry, report: Report) -> dict:
         "platform_confidence": e.mention.confidence if e.mention else "",
         "reason": e.reason.value if e.reason else "",
         "text": protect(e.message.text),
-        "error": clean_text(e.row.error),
+        "error": protect(clean_text(e.row.error)),
     }
 
 

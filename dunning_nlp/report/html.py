@@ -473,7 +473,7 @@ def render_html(report: Report, *, for_print: bool = False) -> str:
         shown = t["list_sep"].join(where(e) for e in items[:_WHERE])
         if len(items) > _WHERE:
             shown += " " + t["more_records"].format(count=len(items) - _WHERE)
-        notes = list(dict.fromkeys(clean_text(e.row.error) for e in items if e.row.error))[:2]
+        notes = list(dict.fromkeys(protect(clean_text(e.row.error)) for e in items if e.row.error))[:2]
         unread_rows.append(
             _row(
                 head_u,

@@ -41,7 +41,6 @@ from pathlib import Path
 from ..batch import COLUMNS, classify_messages
 from ..errors import InputError, ModelNotFoundError
 from ..io import Message
-from ..redact import redact
 
 __all__ = ["PREDICTION_COLUMNS", "classify_dataframe", "prediction_fields", "classify_texts", "loads_in_this_process"]
 
@@ -129,14 +128,10 @@ def classify_texts(classifier, messages: list[Message], redacted: bool = False) 
     The whole list goes through :func:`~dunning_nlp.batch.classify_messages` at
     once (one chunk); should that raise, each message is classified on its own
     and the one that raises gets an error row, so a bad value costs one row and
-    never the Spark task.  With ``redacted`` the ``error`` column is masked too
-    (it may quote a record).
+    never the Spark task.  With ``redacted`` every text cell is masked, the
+    ``error`` column included (:meth:`dunning_nlp.batch.Row.cells`).
     """
-    rows = _classified(classifier, messages, redacted)
-    if redacted:
-        for row in rows:
-            row["error"] = redact(row["error"])
-    return rows
+    return _classified(classifier, messages, redacted)
 
 
 def _classified(classifier, messages: list[Message], redacted: bool) -> list[dict]:
