@@ -12,6 +12,7 @@ contribution to the winning class.
 from __future__ import annotations
 
 import itertools
+import re
 import sys
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,19 +24,22 @@ import numpy as np
 
 from ..errors import InputError
 from ..labels import LABELS
+from ..text.normalize import COMPACT, PLACEHOLDERS
 from ..text.segment import resolve_backend
 from ..text.signals import SIGNALS, THREAT_SIGNALS
 from .compile import compile_pipeline
 from .compiled import CompiledModel, FeatureRows
 from .evidence import readable_term
 from .gate import TAUGHT_MIN_SHARE, TaughtGate, apply_gate, collection_share, rule_context
-from .prior import PriorSpec, resolve_prior, shift_prior
+from .prior import TEMPLATE_PRIOR, PriorSpec, resolve_prior, shift_prior
 
 __all__ = ["Evidence", "Prediction", "Classifier", "SECONDARY_THRESHOLD", "load", "classify"]
 
 #: A non-primary label whose probability reaches this is listed as secondary.
 SECONDARY_THRESHOLD = 0.25
 _SIGNAL_BY_NAME = {s.name: s for s in SIGNALS}
+#: An unfilled template slot in a normalised text, readable (⟪SLOT⟫) or compact: the text is a template.
+_SLOT_RE = re.compile(re.escape(PLACEHOLDERS["SLOT"]) + "|" + re.escape(COMPACT[PLACEHOLDERS["SLOT"]]))
 _UNSEEN = object()
 
 
@@ -115,7 +119,9 @@ class Classifier:
     prior : None, "train", float or mapping, default=None
         Class prior of the traffic being classified (:mod:`dunning_nlp.model.prior`):
         ``None`` uses :data:`~dunning_nlp.model.prior.DEFAULT_PRIOR` (mostly
-        ``other``, as a real phone dump), ``"train"`` keeps the training mix,
+        ``other``, as a real phone dump), and for a text with an unfilled
+        template slot :data:`~dunning_nlp.model.prior.TEMPLATE_PRIOR` (it comes
+        from a template library, not a phone); ``"train"`` keeps the training mix,
         a float is the share of ``other``, a mapping gives every label.
         Scores are the calibrated probabilities re-weighted to this prior,
         then passed through the debt-context gate (:mod:`dunning_nlp.model.gate`).
@@ -155,6 +161,9 @@ class Classifier:
         self._prior = prior
         # A model without a recorded training prior (older files) cannot be re-weighted; the gate still applies.
         self._target_prior = resolve_prior(prior) if model.class_prior is not None else None
+        # Texts with unfilled template slots come from a template library, not a phone (TEMPLATE_PRIOR).
+        default = prior is None and self._target_prior is not None
+        self._template_prior = resolve_prior(TEMPLATE_PRIOR) if default else None
         self._taught = TaughtGate(model.gate_taught)
         self._cache: dict[tuple[str, bool, str, int], _CacheEntry] = {}
         self._cache_held = 0  # estimated bytes held by _cache (see _entry_bytes)
@@ -191,7 +200,13 @@ class Classifier:
         proba = self.model.predict_proba_rows(rows)
         if self._target_prior is not None:
             # the model's training prior is set whenever a target prior is (see __init__)
-            proba = shift_prior(proba, cast(np.ndarray, self.model.class_prior), self._target_prior)
+            train = cast(np.ndarray, self.model.class_prior)
+            shifted = shift_prior(proba, train, self._target_prior)
+            if self._template_prior is not None:
+                templates = [i for i, text in enumerate(normalised) if _SLOT_RE.search(text)]
+                if templates:
+                    shifted[templates] = shift_prior(proba[templates], train, self._template_prior)
+            proba = shifted
         has_context = rule_context(rows, self.model.signal_offset)
         if self._taught:
             for i in np.flatnonzero(~has_context & (collection_share(proba) >= TAUGHT_MIN_SHARE)).tolist():

@@ -24,7 +24,15 @@ import numpy as np
 from ..errors import InputError
 from ..labels import LABELS
 
-__all__ = ["DEFAULT_PRIOR", "PriorSpec", "resolve_prior", "shift_prior", "estimate_prior", "adapt_prior"]
+__all__ = [
+    "DEFAULT_PRIOR",
+    "TEMPLATE_PRIOR",
+    "PriorSpec",
+    "resolve_prior",
+    "shift_prior",
+    "estimate_prior",
+    "adapt_prior",
+]
 
 #: Deployment prior used by default: a phone dump in which about 3 messages in 4 are not about a debt at all
 #: and the rest are shared by the four collection and scam labels.  See README "How good is it" for what this
@@ -35,6 +43,19 @@ DEFAULT_PRIOR: dict[str, float] = {
     "third_party": 0.06,
     "fraud": 0.06,
     "other": 0.76,
+}
+
+#: Prior for a text that still holds an unfilled template slot (``⟪SLOT⟫``: ``${name}``, ``%s``, ``var1`` …).
+#: No phone receives such a text: it comes from a template library that a compliance team checks before sending,
+#: and a lender's library is about half collection and service templates, not the mostly-``other`` traffic of
+#: a phone dump.  Used for those texts instead of :data:`DEFAULT_PRIOR` when no ``prior=`` is given; an explicit
+#: ``prior=`` applies to every text.
+TEMPLATE_PRIOR: dict[str, float] = {
+    "reminder": 0.125,
+    "harassment": 0.125,
+    "third_party": 0.125,
+    "fraud": 0.125,
+    "other": 0.5,
 }
 
 #: What ``prior=`` accepts: ``None`` (the default), ``"train"`` (no correction), a share of ``other``

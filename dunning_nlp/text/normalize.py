@@ -184,13 +184,15 @@ _NUM_RE = re.compile(r"\d+(?:\.\d+)?")
 _DIGIT_RE = re.compile(r"\d")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 # Template slots as SMS platforms and lenders' code write them, so that a compliance team can check its template
-# library before sending: ${name} {$money} {0} {{name}} {姓名} #amount# $name$ $name %s %d %1$s %1 var1.
+# library before sending: ${name} {$money} {0} {{name}} {姓名} #amount# $name$ $name %s %d %1$s %1 var1, and a PHP
+# variable spliced into a string literal ('.$name.') with its quotes and dots.
 # ``XX`` needs no rule: it is read as masked digits (a number) like every run of x.  ``#…#`` takes ASCII names
 # only, so that a microblog #话题# stays text; ``%`` after a digit (50%) is a percentage.
 _SLOT_START_RE = re.compile(r"[{$#%]|var")
 _SLOT_RE = re.compile(
     r"\$\{[^{}\s]{1,40}\}|\{\{\s?[A-Za-z_][\w.]{0,39}\s?\}\}|\{\$?[A-Za-z_][\w.]{0,39}\}|\{\d{1,2}\}|"
-    r"\{[\u4e00-\u9fff]{1,8}\}|#[A-Za-z_][A-Za-z0-9_.]{0,39}#|\$[A-Za-z_]\w{0,39}\$?|"
+    r"\{[\u4e00-\u9fff]{1,8}\}|#[A-Za-z_][A-Za-z0-9_.]{0,39}#|"
+    r"(?:(?P<q>['\"])\s?\.\s?)?\$[A-Za-z_]\w{0,39}\$?(?(q)\s?\.\s?(?P=q))|"
     r"(?<![A-Za-z0-9%])%(?:\d\$)?[sd](?![A-Za-z])|(?<![A-Za-z0-9%])%\d(?![0-9])|"
     r"(?<![A-Za-z])var\d{1,2}(?![A-Za-z0-9])"
 )

@@ -93,7 +93,13 @@ SIGNALS: tuple[Signal, ...] = (
         # what lenders write instead of 欠款 / 逾期 (the guide's "collection without the word debt")
         r"超期|超过(?:了)?(?:约定|还款|到期)|约定(?:的)?(?:还款)?(?:日|期限|时间)|到期日|还款日|待还|应付|扣款|代扣|划扣|"
         r"未按时|按时履约|履约|本息|供款|欠费|未处理(?:的)?(?:款项|账务|金额)|款项|一笔(?:业务|账务|款)|"
-        r"(?:业务|事务|事项)(?:已经?|已)?(?:到期|超期)|待处理(?:的)?(?:事项|业务|事务|账务)|处理(?:其|他|她)在.{1,12}的(?:事务|业务|事项)",
+        r"(?:业务|事务|事项)(?:已经?|已)?(?:到期|超期)|待处理(?:的)?(?:事项|业务|事务|账务)|处理(?:其|他|她)在.{1,12}的(?:事务|业务|事项)|"
+        # a person's 债 (卡債 → 卡债, 讨债, 躲债), not bonds (国债, 可转债); paying for someone; an amount dragging on
+        r"卡债|讨债|躲债|追债|要债|逼债|催债|债主|负债|网债|背债|代偿|⟪AMOUNT⟫[^,.!?;]{0,8}拖|拖了?⟪NUM⟫(?:天|个月|年)|"
+        # "that sum", a rent-loan buy-back owed, a payment not made
+        r"(?:那|这)笔(?:⟪AMOUNT⟫|⟪SLOT⟫|钱|款|账)|⟪AMOUNT⟫的事|块钱的事|回购款|回购金额|业主回购|"
+        r"(?:需|须|应)(?:由您)?(?:回购|买回)|买回(?:总|剩余|本金|金额|款)|未付清|停付|"
+        r"(?:租金|款)(?:还|仍)?未到账|款一直没",
         "talks about a debt or repayment",
     ),
     # Collection-specific acts and consequences: debt context by themselves (the guide), even with no debt word.
@@ -107,7 +113,17 @@ SIGNALS: tuple[Signal, ...] = (
         r"(?:村委|居委|村委会|居委会|村里|社区|单位|人事|公司|家人|亲属|父母|户籍地|老家).{0,10}"
         r"(?:寄送|送达|发函|寄出|邮寄|告知|上门|走访|核实)|"
         r"传票|立案|失信|限高|限制高消费|黑名单|强制执行|财产保全|冻结.{0,6}(?:账户|银行卡|微信|支付宝|资产)|"
-        r"通讯录|(?:通知|联系|告知)(?:你|您|他|她|其)?的?(?:所有|全部)?(?:紧急)?联[系络]人",
+        r"通讯录|(?:通知|联系|告知)(?:你|您|他|她|其)?的?(?:所有|全部)?(?:紧急)?联[系络]人|"
+        # the recipient named as someone's contact; the debtor "must handle it himself"; posters; Taiwan visits
+        r"(?:留作|留为|填成了?|写成了?|备注为?|登记为)(?:您|你)?[^,.!?;]{0,6}联[系络]人|(?:找|联系|需要)(?:他|她)本人|"
+        r"(?:需要|需)本人(?:处理|办理|出面)|"
+        r"(?:转告|转达|提醒)[^,.!?;]{0,10}(?:尽快|尽早|及时|马上|务必|速)(?:出面)?处理|"
+        r"(?:他|她|你|您|其)(?:的|在[^,.!?;]{1,8}的)?事(?:情|项)?[^,.!?;]{0,8}"
+        r"(?:再不|还不|一直没|还没|至今未|没|未)(?:出面)?(?:处理|办理|管)|(?:他|她|你)的事(?:情)?已经拖|"
+        r"(?:材料|资料|函|通知书?|信件?|告知书)[^,.!?;]{0,6}(?:寄|送|发)到(?:你们?|您)?的?(?:村委会?|居委会?|单位|公司|学校)|"
+        r"(?:我们|我司|本司)(?:会|将|就|今晚|明天|马上)?(?:派人)?(?:去|到|上)(?:你|您)的?(?:父母家|老家|户籍地)|"
+        r"(?:子女|孩子|小孩)[^,.!?;]{0,8}(?:就学|上学|学校|政审)|政审|背调|"
+        r"悬赏|通缉单|大字报|到府|存证信函|法扣|查封",
         "names a collection act or its consequence (visits, letters, court steps, telling contacts)",
     ),
     _s(
@@ -298,6 +314,28 @@ SIGNALS: tuple[Signal, ...] = (
         r"(?:航班|机票|列车|车次|班机).{0,40}(?:取消|故障|停运|延误|停飞|暂停).{0,50}"
         r"(?:改签|退票|补偿|理赔|退款)",
         "flight or train cancellation with a refund or compensation offer",
+    ),
+    _s(
+        "travel_callback",
+        r"(?:航班|机票|列车|车次|班机|航空).{0,60}(?:取消|故障|停运|延误|停飞|调整|变更).{0,80}"
+        r"(?:⟪PHONE⟫|(?i:qq)|群)",
+        "a flight or train change that sends you to a mobile number or a chat group (airlines use 95xxx and their app)",
+        _R_FRAUD,
+    ),
+    _s(
+        "charge_callback",
+        r"(?:扣除|扣取|扣收|扣款|扣费|续费|年费|会员费|保费|服务费).{0,60}"
+        r"(?:取消|关闭|退订|疑问|异议|不需要|不同意).{0,20}(?:致电|回电|拨打|联系|咨询|电话).{0,8}⟪PHONE⟫",
+        "announces a charge and gives a mobile or unlisted number to stop it (banks use 95xxx)",
+        _R_FRAUD,
+    ),
+    _s(
+        "stock_pick_promise",
+        r"(?:明天|明日|次日|下周|今日|今天|每天|每日|盘前|提前|即将|必将|有望|三日内|短期)[^。!?\n]{0,14}"
+        r"(?:涨停|拉升|牛股|黑马|妖股|翻倍|主升浪|井喷)|"
+        r"(?:涨停|牛股|黑马|妖股|飙股)[^。!?\n]{0,10}(?:提前公开|免费送|免费领|免费获取|公布|推荐|免费)",
+        "promises which stocks will rise (illegal stock tipping, however it is dressed)",
+        _R_FRAUD,
     ),
     _s("suspicious_link", r"⟪SUSPURL⟫", "link on a cheap domain, an IP address or a look-alike name", _R_FRAUD),
     _s("personal_phone", r"⟪PHONE⟫", "gives a mobile or unlisted number"),

@@ -212,3 +212,19 @@ def test_predict_refuses_what_it_cannot_classify_with_a_clear_error(classifier, 
         classifier.predict(bad)
     with pytest.raises(dunning_nlp.InputError):
         dunning_nlp.classify("")
+
+
+def test_a_template_is_scored_under_the_template_prior(classifier):
+    """A text with an unfilled slot comes from a template library, not a phone (model/prior.py TEMPLATE_PRIOR)."""
+    import numpy as np
+
+    from dunning_nlp.model.prior import DEFAULT_PRIOR, TEMPLATE_PRIOR
+
+    template = "尊敬的${name}，您在${platform}的借款将于${date}到期，可登录官方APP提前还款。"
+    filled = "尊敬的王先生，您在某某平台的借款将于12月9日到期，可登录官方APP提前还款。"
+    as_template = dunning_nlp.load(prior=TEMPLATE_PRIOR)
+    as_phone = dunning_nlp.load(prior=DEFAULT_PRIOR)
+    np.testing.assert_allclose(classifier.predict_proba([template]), as_template.predict_proba([template]))
+    np.testing.assert_allclose(classifier.predict_proba([filled]), as_phone.predict_proba([filled]))
+    # an explicit prior applies to templates too: the phone-dump prior gives the reminder less room
+    assert classifier.predict_proba([template])[0, 0] > as_phone.predict_proba([template])[0, 0]

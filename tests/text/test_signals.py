@@ -123,3 +123,53 @@ def test_a_stock_warning_in_a_scam_does_not_hide_its_ask(scam, cue):
     """Only a cue inside the warning's own clause is negated; the ask in a clause of its own stays."""
     names = {s.name for s in find_signals(normalize_text(scam))}
     assert {"scam_warning", cue} <= names, names
+
+
+@pytest.mark.parametrize("scam, cue", [
+    ("【东海航空】尊敬的旅客，您的航班因机械故障已取消，请与客服联系13912345678办理，改签不收取任何费用", "travel_callback"),
+    ("航空公司通知：由于天气原因航班起飞时间调整，请各订票点通知旅客加入QQ群办理改签", "travel_callback"),
+    ("今晚24点起将从您的卡上扣除年费980元。如需取消，请致电0851-66213457【银行通知】", "charge_callback"),
+    ("您开通的百万保障将于今日扣费。如有疑问，咨询电话：02161234567", "charge_callback"),
+    ("【海川证券】每天一只涨停股票提前公开，输入网址 http://t.cn/abc 查看，回N退订", "stock_pick_promise"),
+    ("关注远洋水务，明天强势拉升，以上验证勿追", "stock_pick_promise"),
+])
+def test_scam_shapes_that_name_no_debt_fire_their_cue(scam, cue):
+    """Scams dressed as an airline, a bank's charge notice or a broker's ad (guide: scams beyond collection)."""
+    assert cue in {s.name for s in find_signals(normalize_text(scam))}
+
+
+@pytest.mark.parametrize("genuine, cue", [
+    ("【东方航空】您的航班因天气原因取消，可在官方APP免费改签或退票，或致电95530", "travel_callback"),
+    ("【招商银行】您的信用卡年费将于下月扣除，如需了解减免政策请致电95555", "charge_callback"),
+    ("【鹏远基金】新基金今日起发售，认购请通过官方APP，投资有风险，入市需谨慎。退订回T", "stock_pick_promise"),
+])
+def test_the_genuine_notices_beside_them_do_not(genuine, cue):
+    """Official numbers are hotlines (⟪HOTLINE⟫, not ⟪PHONE⟫) and a fund ad promises no price."""
+    assert cue not in {s.name for s in find_signals(normalize_text(genuine))}
+
+
+@pytest.mark.parametrize("text", [
+    "你在银行的卡債拖了三个月，明天去你公司找主管聊聊",            # a bare 债, in traditional too
+    "你再不出面，就请你家人出来代偿",
+    "3000元拖了半年，你不觉得丢脸吗",
+    "康某某把您留作联系人，请您转告他尽快处理",
+    "他的事情再不处理，我们只能找他本人",
+    "下礼拜到府拜访，存证信函也会寄到你公司",
+    "房东您好，租客退租后剩余租金需由您买回，请今日在APP完成",   # a rent-loan buy-back the landlord owes
+    "你那笔钱到底什么时候处理？",
+    "您被刘女士登记为联系人，其在我司的事项至今未办理",
+    "本周六我们会到您父母家当面沟通",
+    "若今日仍不处理，将影响您子女的就学和政审",
+])
+def test_collection_context_without_a_debt_word_opens_the_gate(text):
+    """Guide: collection acts and debts named in any words are debt context (model/gate.py GATE_SIGNALS)."""
+    names = {s.name for s in find_signals(normalize_text(text))}
+    assert names & {"debt", "collection_act"}, names
+
+
+@pytest.mark.parametrize("text", ["【鹏远基金】纯债基金今日开放申购，国债逆回购利率上调，可转债今日中签",
+                                  "亲，您拍下的宝贝还未付款哦，库存有限，付款后尽快发货",  # a shop's unpaid order
+                                  "作业别再拖了，明天交"])
+def test_bonds_and_everyday_delay_do_not(text):
+    names = {s.name for s in find_signals(normalize_text(text))}
+    assert not names & {"debt", "collection_act"}, names

@@ -20,6 +20,8 @@ SLOT = "⟪SLOT⟫"
     ("您好%s，本期应还%d元，%1$s前还款", 3),
     ("您在%1的借款已逾期%2天", 2),
     ("var1您好，您在var2的借款已逾期", 2),
+    ("您可登录'.$source_name.'官方APP还款", 1),   # a PHP variable spliced into a string literal
+    ('您好".$name."，借款已到期', 1),
 ])
 def test_template_slots_become_one_placeholder_each(template, slots):
     normalised = normalize_text(template)
@@ -39,3 +41,8 @@ def test_ordinary_text_is_not_read_as_a_slot(text, kept):
 
 def test_xx_reads_as_masked_digits_not_as_a_slot():
     assert normalize_text("您在XX平台的借款") == "您在⟪NUM⟫平台的借款"
+
+
+def test_a_spliced_php_variable_leaves_no_quote_or_dot_behind():
+    assert normalize_text("您可登录'.$source_name.'官方APP还款") == "您可登录⟪SLOT⟫官方APP还款"
+    assert normalize_text("it's $name.") == "it's ⟪SLOT⟫."  # an unmatched quote stays text
