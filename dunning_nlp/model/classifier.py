@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..labels import LABELS
-from ..text.normalize import COMPACT, PLACEHOLDERS
+from ..text.normalize import PLACEHOLDERS, placeholder_regex
 from ..text.segment import resolve_backend
 from ..text.signals import SIGNALS, THREAT_SIGNALS
 from .compile import compile_pipeline
@@ -39,7 +39,7 @@ __all__ = ["Evidence", "Prediction", "Classifier", "SECONDARY_THRESHOLD", "load"
 SECONDARY_THRESHOLD = 0.25
 _SIGNAL_BY_NAME = {s.name: s for s in SIGNALS}
 #: An unfilled template slot in a normalised text, readable (⟪SLOT⟫) or compact: the text is a template.
-_SLOT_RE = re.compile(re.escape(PLACEHOLDERS["SLOT"]) + "|" + re.escape(COMPACT[PLACEHOLDERS["SLOT"]]))
+_SLOT_RE = re.compile(placeholder_regex(PLACEHOLDERS["SLOT"]))
 _UNSEEN = object()
 
 

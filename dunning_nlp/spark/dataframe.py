@@ -131,10 +131,6 @@ def classify_texts(classifier, messages: list[Message], redacted: bool = False) 
     never the Spark task.  With ``redacted`` every text cell is masked, the
     ``error`` column included (:meth:`dunning_nlp.batch.Row.cells`).
     """
-    return _classified(classifier, messages, redacted)
-
-
-def _classified(classifier, messages: list[Message], redacted: bool) -> list[dict]:
     try:
         return [
             row.cells(redacted) for row in classify_messages(messages, classifier, chunk_size=max(1, len(messages)))

@@ -46,6 +46,7 @@ __all__ = [
     "TW_KEEP",
     "PERSONAL_NUMBERS",
     "expand_placeholders",
+    "placeholder_regex",
     "normalize_text",
     "has_traditional",
 ]
@@ -465,6 +466,19 @@ def _normalize_once(text: str, traditional: bool, deobfuscate: bool, placeholder
     if compact and placeholders:
         text = _COMPACT_RE.sub(lambda m: COMPACT[m.group(0)], text)
     return text.strip()
+
+
+def placeholder_regex(regex: str) -> str:
+    """``regex`` with every placeholder in it matching both its readable (``⟪URL⟫``) and its compact form.
+
+    Normalised text holds one form or the other (``compact=``), so a pattern over it must accept both.
+
+    >>> import re
+    >>> pattern = re.compile(placeholder_regex("⟪SLOT⟫"))
+    >>> bool(pattern.search("您好⟪SLOT⟫")), bool(pattern.search(normalize_text("您好${name}", compact=True)))
+    (True, True)
+    """
+    return re.sub("⟪[A-Z]+⟫", lambda m: f"(?:{m.group(0)}|{COMPACT[m.group(0)]})", regex)
 
 
 def expand_placeholders(text: str) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ._prefilter import presence_pattern
-from .normalize import COMPACT
+from .normalize import placeholder_regex
 
 __all__ = [
     "Signal",
@@ -57,8 +57,7 @@ class Signal:
 
 
 def _s(name: str, regex: str, description: str, rule: str = "") -> Signal:
-    # A placeholder is matched in its readable (⟪URL⟫) and its compact (one private-use character) form.
-    regex = re.sub("⟪[A-Z]+⟫", lambda m: f"(?:{m.group(0)}|{COMPACT[m.group(0)]})", regex)
+    regex = placeholder_regex(regex)  # ⟪URL⟫ in its readable and its compact (one private-use character) form
     # Case matters only for the Latin parts, which patterns mark with (?i:...): a global IGNORECASE would slow
     # every search (the engine can no longer scan for the literal first characters of the alternatives).
     return Signal(name, re.compile(regex), description, rule)
