@@ -17,13 +17,13 @@ For each seed:
    the 0/1 rule-signal columns, a one-hot bucket of the normalised length]: a logistic-regression stacker
    (baseline), a ``HistGradientBoostingClassifier`` (200 rounds, 31 leaves) and a smaller one (50 rounds,
    15 leaves) chosen for its cost;
-4. linear, stacked (LR) and stacked (HGB) are scored the same way, after the **same** deployment prior shift
-   (``shift_prior`` to ``resolve_prior(None)``) and the **same** debt-context gate (``apply_gate`` with the
-   context the classifier computes: the ``GATE_SIGNALS`` columns, then the taught gate): grouped CV over the
-   out-of-fold features (second-level folds, gate without the taught texts since those are training rows),
-   the corpus test split, and every file of the real dev set through
+4. linear, stacked (LR) and stacked (HGB) are scored the same way, deployed by the classifier itself
+   (:meth:`Classifier.deploy`: the deployment prior, the template prior for texts with unfilled slots, the
+   debt-context gate with its taught texts) on the corpus test split and every file of the real dev set through
    :func:`dunning_nlp.train.real_eval.evaluate_real` itself (an adapter classifier), so the figures are the
-   ones ``dunning-nlp evaluate --real`` prints.  The linear path is checked to reproduce
+   ones ``dunning-nlp evaluate --real`` prints; grouped CV over the out-of-fold features (second-level folds)
+   is deployed more simply (:func:`deploy_oof`: the phone-dump prior for every row and the rule gate without
+   taught texts, since the fold models have none), the same for every model.  The linear path is checked to reproduce
    ``Classifier.predict_proba`` and ``evaluate_real(classifier)`` exactly.  Because a second stage can merely
    move the operating point (more scams found, more false alarms), the real dev figures are also given for
    every model at larger shares of ``other`` in the deployment prior (:data:`SWEEP`);
@@ -68,7 +68,7 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from dunning_nlp.labels import LABELS  # noqa: E402
 from dunning_nlp.model.classifier import Classifier  # noqa: E402
 from dunning_nlp.model.compile import compile_pipeline  # noqa: E402
-from dunning_nlp.model.gate import GATE_SIGNALS, TaughtGate, apply_gate  # noqa: E402
+from dunning_nlp.model.gate import GATE_SIGNALS, apply_gate  # noqa: E402
 from dunning_nlp.model.prior import resolve_prior, shift_prior  # noqa: E402
 from dunning_nlp.text.signals import SIGNALS  # noqa: E402
 from dunning_nlp.train.corpus import corpus_hash, read_records  # noqa: E402
@@ -108,22 +108,23 @@ def stack_features(raw: np.ndarray, signals: np.ndarray, bucket: np.ndarray) -> 
     return np.hstack([np.log(p) - np.log1p(-p), signals, onehot])
 
 
-def model_view(model, texts, taught: TaughtGate | None):
-    """Raw calibrated probabilities, stacker inputs and gate context of ``texts`` under a compiled model."""
+def model_view(model, texts):
+    """Raw calibrated probabilities, stacker inputs and rule context of ``texts`` under a compiled model.
+
+    ``rows`` and ``normalised`` are kept so that :meth:`Classifier.deploy` can deploy any scores of them.
+    """
     normalised = model.normalise(texts)
     rows = model.transform(normalised)
     raw = model.predict_proba_rows(rows)
     signals = rows_signals(model, rows)
     context = signals[:, _GATE_IDX].any(axis=1)
-    if taught:  # as Classifier._scores: the taught gate is read only where the rule closes
-        for i in np.flatnonzero(~context):
-            context[i] = taught.opens(normalised[i])
-    return {"raw": raw, "signals": signals, "bucket": length_bucket(normalised), "context": context}
+    return {"raw": raw, "signals": signals, "bucket": length_bucket(normalised), "context": context,
+            "rows": rows, "normalised": normalised}
 
 
-def deploy(proba: np.ndarray, train_prior, context: np.ndarray, prior_spec=None) -> np.ndarray:
-    """The deployment prior shift and the debt-context gate, exactly as the classifier applies them."""
-    return apply_gate(shift_prior(proba, train_prior, resolve_prior(prior_spec)), context)
+def deploy_oof(proba: np.ndarray, train_prior, context: np.ndarray) -> np.ndarray:
+    """Out-of-fold rows only: the phone-dump prior and the rule gate (the fold models were taught nothing)."""
+    return apply_gate(shift_prior(proba, train_prior, resolve_prior(None)), context)
 
 
 def make_stackers(seed: int) -> dict:
@@ -169,7 +170,7 @@ def out_of_fold(train_records, folds: int, seed: int, key: str) -> dict:
         part = [train_records[i] for i in tr]
         pipe = build_pipeline("linear_svm", seed, calibration_cv=_group_folds(part, folds, seed))
         pipe.fit([r.text for r in part], [r.label for r in part])
-        view = model_view(compile_pipeline(pipe), [train_records[i].text for i in te], None)
+        view = model_view(compile_pipeline(pipe), [train_records[i].text for i in te])
         for name in ("raw", "signals", "bucket", "context"):
             out[name][te] = view[name]
         out["fold"][te] = k
@@ -275,7 +276,6 @@ def run_seed(seed: int, records, folds: int, real: Path | None, key: str, timing
     clf = Classifier(result.classifier.model, result.manifest_extra)  # as saved and loaded: the compiled model
     model = clf.model
     prior = model.class_prior
-    taught = TaughtGate(model.gate_taught)
     x_oof = stack_features(oof["raw"], oof["signals"], oof["bucket"])
     out: dict = {"seed": seed, "folds": folds, "n_train": len(train_records), "n_test": len(test_records),
                  "gate_taught": len(model.gate_taught)}
@@ -284,11 +284,11 @@ def run_seed(seed: int, records, folds: int, real: Path | None, key: str, timing
     cv = {name: [] for name in NAMES}
     for tr, te in _group_folds(train_records, folds, seed + 1000):
         ctx, gold = oof["context"][te], list(y_train[te])
-        cv["linear"].append(_scores(gold, deploy(oof["raw"][te], prior, ctx))["macro_f1"])
+        cv["linear"].append(_scores(gold, deploy_oof(oof["raw"][te], prior, ctx))["macro_f1"])
         for name, stacker in make_stackers(seed).items():
             stacker.fit(x_oof[tr], y_train[tr])
             p = stacker.predict_proba(x_oof[te])[:, [list(stacker.classes_).index(lab) for lab in LABELS]]
-            cv[name].append(_scores(gold, deploy(p, prior, ctx))["macro_f1"])
+            cv[name].append(_scores(gold, deploy_oof(p, prior, ctx))["macro_f1"])
     out["grouped_cv_macro_f1"] = {n: {"mean": float(np.mean(v)), "std": float(np.std(v)), "folds": v}
                                   for n, v in cv.items()}
 
@@ -300,13 +300,13 @@ def run_seed(seed: int, records, folds: int, real: Path | None, key: str, timing
 
     # corpus test split
     test_texts, test_gold = [r.text for r in test_records], [r.label for r in test_records]
-    view = model_view(model, test_texts, taught)
-    linear = deploy(view["raw"], prior, view["context"])
+    view = model_view(model, test_texts)
+    linear = clf.deploy(view["raw"], view["rows"], view["normalised"])
     reference = clf.predict_proba(test_texts)
     assert np.allclose(linear, reference, atol=1e-12), "linear path does not reproduce Classifier.predict_proba"
     test = {"linear": linear}
     for name, stacker in stackers.items():
-        test[name] = deploy(stack_proba(stacker, view), prior, view["context"])
+        test[name] = clf.deploy(stack_proba(stacker, view), view["rows"], view["normalised"])
     out["corpus_test"] = {n: {"macro_f1": s["macro_f1"], "f1": {lab: v["f1"] for lab, v in s["per_label"].items()}}
                           for n, s in ((n, _scores(test_gold, p)) for n, p in test.items())}
     out["corpus_test_train_prior_no_gate"] = {  # the same models before shift and gate, for reference
@@ -316,10 +316,10 @@ def run_seed(seed: int, records, folds: int, real: Path | None, key: str, timing
     # real dev set through evaluate_real
     if real is not None:
         texts = read_real_texts(real)
-        view = model_view(model, texts, taught)
-        deployed = {"linear": deploy(view["raw"], prior, view["context"])}
+        view = model_view(model, texts)
+        deployed = {"linear": clf.deploy(view["raw"], view["rows"], view["normalised"])}
         for name, stacker in stackers.items():
-            deployed[name] = deploy(stack_proba(stacker, view), prior, view["context"])
+            deployed[name] = clf.deploy(stack_proba(stacker, view), view["rows"], view["normalised"])
         reports = {n: evaluate_real(Scored(dict(zip(texts, p))), real) for n, p in deployed.items()}
         direct = evaluate_real(Classifier(model, clf.manifest), real)
         assert summarise_real(direct) == summarise_real(reports["linear"]), "linear path differs from evaluate_real"
@@ -328,9 +328,10 @@ def run_seed(seed: int, records, folds: int, real: Path | None, key: str, timing
         # with a larger share of `other` for every model shows whether one curve lies above the other.
         sweep = {}
         for share in SWEEP:
+            at_share = Classifier(model, clf.manifest, prior=share)
             for name in NAMES:
                 proba = view["raw"] if name == "linear" else stack_proba(stackers[name], view)
-                p = deploy(proba, prior, view["context"], share)
+                p = at_share.deploy(proba, view["rows"], view["normalised"])
                 report = evaluate_real(Scored(dict(zip(texts, p))), real)
                 sweep.setdefault(str(share), {})[name] = summarise_real(report)
         out["real_dev_prior_sweep"] = sweep

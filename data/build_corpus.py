@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 BASE_DIR = HERE / "base"
 OUT = HERE / "corpus.jsonl"
 #: Hand-written evaluation sets: ``<name>.txt`` (label<TAB>text) is built into ``<name>.jsonl``, never into the corpus.
-HELDOUT_SETS = ("challenge", "eval-voices", "eval-after-model", "eval-collection-formats")
+HELDOUT_SETS = ("challenge", "eval-voices", "eval-after-model", "eval-collection-formats", "eval-taiwan")
 LABELS = ("reminder", "harassment", "third_party", "fraud", "other")
 VARIANTS_PER_BASE = 6
 TEST_SHARE = 0.2

@@ -191,13 +191,20 @@ class Classifier:
         return self._scores(self.model.transform(normalised), normalised)
 
     def _scores(self, rows: FeatureRows, normalised: Sequence[str]) -> np.ndarray:
-        """Calibrated probabilities of feature rows, shifted to the deployment prior and gated.
+        """Calibrated probabilities of feature rows, shifted to the deployment prior and gated."""
+        return self.deploy(self.model.predict_proba_rows(rows), rows, normalised)
 
-        ``normalised`` are the rows' texts, read only for rows the rule gates when labelled data taught the
-        gate (:class:`~dunning_nlp.model.gate.TaughtGate`) and the model gives the collection labels at least
-        :data:`~dunning_nlp.model.gate.TAUGHT_MIN_SHARE` together.
+    def deploy(self, proba: np.ndarray, rows: FeatureRows, normalised: Sequence[str]) -> np.ndarray:
+        """What this classifier does to calibrated probabilities under the training prior before it answers.
+
+        The shift to the deployment prior (:data:`~dunning_nlp.model.prior.TEMPLATE_PRIOR` for a text with an
+        unfilled template slot when no ``prior=`` was given), then the debt-context gate.  ``rows`` are the
+        feature rows of ``normalised`` (for the gate's rule signals); the texts are read for template slots and,
+        where the rule closes, by the gate's taught texts (:class:`~dunning_nlp.model.gate.TaughtGate`) when the
+        collection labels hold at least :data:`~dunning_nlp.model.gate.TAUGHT_MIN_SHARE` together.  Public so
+        that another scorer of the same rows (a second stage in ``benchmarks/second_stage.py``) is deployed
+        exactly as the classifier's own scores are.
         """
-        proba = self.model.predict_proba_rows(rows)
         if self._target_prior is not None:
             # the model's training prior is set whenever a target prior is (see __init__)
             train = cast(np.ndarray, self.model.class_prior)

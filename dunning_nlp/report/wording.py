@@ -51,6 +51,7 @@ _SCAM_SIGNS = (
     "charge_callback",
     "stock_tip",
     "stock_pick_promise",
+    "stock_group_join",
     "link_login",
     "suspicious_link",
     "lure_link",

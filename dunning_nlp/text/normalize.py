@@ -136,11 +136,13 @@ _YI_SPLIT_RE = re.compile(rf"(?:[{_HAN_NOT_YI}]一){{3,}}[{_HAN_NOT_YI}]")
 _SPACE_RE = re.compile(r"[ \t\u3000]+")
 _BLANK_LINES_RE = re.compile(r"\s*\n\s*")
 
+# A bare domain counts also when Chinese text is glued to it on either side (登录jd-hd.top输入, 上taobnv.net): only
+# ASCII letters, digits and _ around it mean it is part of a longer word.  A numbered step ("1.APP内还款") is not one.
 _URL_RE = re.compile(
     r"(?:(?:https?|ftp)://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
-    r"|\b[A-Za-z0-9][A-Za-z0-9\-]{0,62}(?:\.[A-Za-z0-9\-]{1,63})*"
+    r"|(?<![A-Za-z0-9_])(?![0-9x]\.app(?![A-Za-z0-9\-.]))[A-Za-z0-9][A-Za-z0-9\-]{0,62}(?:\.[A-Za-z0-9\-]{1,63})*"
     r"\.(?:cn|com|net|org|top|xyz|cc|vip|me|io|co|info|club|site|app|ink|icu|shop|tk|ly|hk|tw|gl|im|so|la|link|pro|online|fun|wang|ren|biz)"
-    r"\b(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?",
+    r"(?![A-Za-z0-9_])(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?",
     re.IGNORECASE,
 )
 _ID_RE = re.compile(r"(?<![0-9])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:[0-2]\d|3[01])\d{3}[0-9Xx](?![0-9])")

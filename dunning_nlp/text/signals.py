@@ -98,7 +98,9 @@ SIGNALS: tuple[Signal, ...] = (
         # "that sum", a rent-loan buy-back owed, a payment not made
         r"(?:那|这)笔(?:⟪AMOUNT⟫|⟪SLOT⟫|钱|款|账)|⟪AMOUNT⟫的事|块钱的事|回购款|回购金额|业主回购|"
         r"(?:需|须|应)(?:由您)?(?:回购|买回)|买回(?:总|剩余|本金|金额|款)|未付清|停付|"
-        r"(?:租金|款)(?:还|仍)?未到账|款一直没",
+        r"(?:租金|款)(?:还|仍)?未到账|款一直没|"
+        # Cantonese: 啲數 / 追數 / 拖數 (a debt, collecting it, dragging it out), 唔還 / 冇還 (not repaid)
+        r"啲数|追数(?![据字码])|拖数|唔还|冇还",
         "talks about a debt or repayment",
     ),
     # Collection-specific acts and consequences: debt context by themselves (the guide), even with no debt word.
@@ -273,6 +275,14 @@ SIGNALS: tuple[Signal, ...] = (
         r"(?:建群|进群|入群|加群|群内|群里|人满即封|不收费|(?i:qq|line|wx|vx)|微信|加(?i:v)|加赖|老师)|"
         r"(?:建群|进群|入群|加群|群内|群里|加赖|免费)[^。!?\n]{0,40}(?:牛股|荐股|诊股|飙股|明牌|涨停|敢死队|操盘手|内幕|翻倍|龙头股)",
         "invites to a stock-tip or investment group (fraudulent investment advice)",
+        _R_FRAUD,
+    ),
+    _s(
+        "stock_group_join",
+        r"(?:建群|进群|入群|加群|开群|拉群|群内|群里|抱团|股友|股民|(?i:qq)群|微信群)[^。!?\n]{0,40}"
+        r"(?:人满即封|满即封|验证码|口令|暗号|不收费|免费)|"
+        r"(?:人满即封|不收费|免费|验证码|口令|暗号)[^。!?\n]{0,40}(?:建群|进群|入群|加群|开群|拉群|群内|群里)",
+        "a free group that closes when full or is joined with a pass-code (how stock-tip groups recruit)",
         _R_FRAUD,
     ),
     _s(

@@ -38,6 +38,11 @@ from dunning_nlp.train.steps import TextNormalizer
     ("你什麼時候還", "你什么时候还"),
     ("还\u200b款", "还款"),
     ("点击 http://t.cn/A6abc 查看", "点击 ⟪URL⟫ 查看"),
+    # a bare domain with Chinese glued to it is a link; a numbered step is not
+    ("登录jd-hd.top输入取码", "登录⟪SUSPURL⟫输入取码"),
+    ("上taobnv.net领取", "上⟪URL⟫领取"),
+    ("1.APP主动还款", "⟪NUM⟫.APP主动还款"),
+    ("wordpress.community", "wordpress.community"),
     ("联系13812345678", "联系⟪PHONE⟫"),
     ("联系138****5678", "联系⟪PHONE⟫"),
     ("致电95588", "致电⟪HOTLINE⟫"),

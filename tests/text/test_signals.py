@@ -160,6 +160,8 @@ def test_the_genuine_notices_beside_them_do_not(genuine, cue):
     "您被刘女士登记为联系人，其在我司的事项至今未办理",
     "本周六我们会到您父母家当面沟通",
     "若今日仍不处理，将影响您子女的就学和政审",
+    "張生，你啲數拖咗成個月，今晚再唔還就上你公司搵你",          # Cantonese: 啲數, 唔還
+    "我哋係追數公司，聽日會再打嚟",
 ])
 def test_collection_context_without_a_debt_word_opens_the_gate(text):
     """Guide: collection acts and debts named in any words are debt context (model/gate.py GATE_SIGNALS)."""
@@ -169,7 +171,8 @@ def test_collection_context_without_a_debt_word_opens_the_gate(text):
 
 @pytest.mark.parametrize("text", ["【鹏远基金】纯债基金今日开放申购，国债逆回购利率上调，可转债今日中签",
                                   "亲，您拍下的宝贝还未付款哦，库存有限，付款后尽快发货",  # a shop's unpaid order
-                                  "作业别再拖了，明天交"])
+                                  "作业别再拖了，明天交",
+                                  "我今晚要追数据报表，别等我吃饭"])  # 追数据 is not 追數
 def test_bonds_and_everyday_delay_do_not(text):
     names = {s.name for s in find_signals(normalize_text(text))}
     assert not names & {"debt", "collection_act"}, names
