@@ -137,11 +137,13 @@ _SPACE_RE = re.compile(r"[ \t\u3000]+")
 _BLANK_LINES_RE = re.compile(r"\s*\n\s*")
 
 # A bare domain counts also when Chinese text is glued to it on either side (登录jd-hd.top输入, 上taobnv.net): only
-# ASCII letters, digits and _ around it mean it is part of a longer word.  A numbered step ("1.APP内还款") is not one.
+# ASCII letters, digits and _ around it mean it is part of a longer word.  Not links: a numbered item ("1.APP内还款",
+# "10.VIP专享"; a one- or two-digit label and a TLD with no path) and a capitalised word after the dot ("Mr.Wang",
+# "iPhone15.Pro", "V2.App"): real domains are written in one case.
 _URL_RE = re.compile(
     r"(?:(?:https?|ftp)://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
-    r"|(?<![A-Za-z0-9_])(?![0-9x]\.app(?![A-Za-z0-9\-.]))[A-Za-z0-9][A-Za-z0-9\-]{0,62}(?:\.[A-Za-z0-9\-]{1,63})*"
-    r"\.(?:cn|com|net|org|top|xyz|cc|vip|me|io|co|info|club|site|app|ink|icu|shop|tk|ly|hk|tw|gl|im|so|la|link|pro|online|fun|wang|ren|biz)"
+    r"|(?<![A-Za-z0-9_])(?![0-9x]{1,2}\.[a-z]+(?![A-Za-z0-9\-./]))[A-Za-z0-9][A-Za-z0-9\-]{0,62}(?:\.[A-Za-z0-9\-]{1,63})*"
+    r"\.(?-i:(?![A-Z][a-z]))(?:cn|com|net|org|top|xyz|cc|vip|me|io|co|info|club|site|app|ink|icu|shop|tk|ly|hk|tw|gl|im|so|la|link|pro|online|fun|wang|ren|biz)"
     r"(?![A-Za-z0-9_])(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?",
     re.IGNORECASE,
 )

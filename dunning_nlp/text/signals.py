@@ -100,7 +100,7 @@ SIGNALS: tuple[Signal, ...] = (
         r"(?:需|须|应)(?:由您)?(?:回购|买回)|买回(?:总|剩余|本金|金额|款)|未付清|停付|"
         r"(?:租金|款)(?:还|仍)?未到账|款一直没|"
         # Cantonese: 啲數 / 追數 / 拖數 (a debt, collecting it, dragging it out), 唔還 / 冇還 (not repaid)
-        r"啲数|追数(?![据字码])|拖数|唔还|冇还",
+        r"啲数(?![据字学码量目])|追数(?![据字码])|拖数(?![据字码])|唔还(?!价)|冇还(?!价)",
         "talks about a debt or repayment",
     ),
     # Collection-specific acts and consequences: debt context by themselves (the guide), even with no debt word.
@@ -279,10 +279,11 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     _s(
         "stock_group_join",
-        r"(?:建群|进群|入群|加群|开群|拉群|群内|群里|抱团|股友|股民|(?i:qq)群|微信群)[^。!?\n]{0,40}"
-        r"(?:人满即封|满即封|验证码|口令|暗号|不收费|免费)|"
-        r"(?:人满即封|不收费|免费|验证码|口令|暗号)[^。!?\n]{0,40}(?:建群|进群|入群|加群|开群|拉群|群内|群里)",
-        "a free group that closes when full or is joined with a pass-code (how stock-tip groups recruit)",
+        # the recruiting mechanics, not "group" and "free" (a class group's free lessons, a QQ join code);
+        # 口令红包 is a red-packet code
+        r"(?:建群|进群|入群|加群|开群|拉群|群内|群里|抱团)[^。!?\n]{0,40}(?:人满即封|满即封|满员即封|口令(?!红包)|暗号)|"
+        r"(?:人满即封|满即封|满员即封|口令(?!红包)|暗号)[^。!?\n]{0,40}(?:建群|进群|入群|加群|开群|拉群|群内|群里|抱团)",
+        "a group that closes when full or is joined with a pass-code (how stock-tip groups recruit)",
         _R_FRAUD,
     ),
     _s(
@@ -391,6 +392,7 @@ CHANNEL_SIGNALS: frozenset[str] = frozenset({"link", "personal_phone", "im_conta
 #: matters: scams carry stock warnings too ("谨防诈骗！请立即将资金转入安全账户"), and there the ask stands in a
 #: clause of its own, so it is kept.
 WARNED_CUES: tuple[str, ...] = (
+    "stock_group_join",
     "personal_account",
     "upfront_fee",
     "credit_repair",

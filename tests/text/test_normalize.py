@@ -42,6 +42,11 @@ from dunning_nlp.train.steps import TextNormalizer
     ("登录jd-hd.top输入取码", "登录⟪SUSPURL⟫输入取码"),
     ("上taobnv.net领取", "上⟪URL⟫领取"),
     ("1.APP主动还款", "⟪NUM⟫.APP主动还款"),
+    ("10.VIP专享折扣", "⟪NUM⟫.VIP专享折扣"),
+    ("登录12306.cn购票", "登录⟪URL⟫购票"),
+    ("详见3.cn/jUmuef", "详见⟪URL⟫"),
+    ("Mr.Wang您好", "Mr.Wang您好"),                 # a capitalised word after the dot is not a TLD
+    ("新款iPhone15.Pro发售", "新款iPhone⟪NUM⟫.Pro发售"),
     ("wordpress.community", "wordpress.community"),
     ("联系13812345678", "联系⟪PHONE⟫"),
     ("联系138****5678", "联系⟪PHONE⟫"),

@@ -132,6 +132,8 @@ def test_a_stock_warning_in_a_scam_does_not_hide_its_ask(scam, cue):
     ("您开通的百万保障将于今日扣费。如有疑问，咨询电话：02161234567", "charge_callback"),
     ("【海川证券】每天一只涨停股票提前公开，输入网址 http://t.cn/abc 查看，回N退订", "stock_pick_promise"),
     ("关注远洋水务，明天强势拉升，以上验证勿追", "stock_pick_promise"),
+    ("金舵财经老股民建群明早九点群内公布龙头不收费人满即封回T退订", "stock_group_join"),
+    ("志同道合的朋友加微信口令抱团取暖", "stock_group_join"),
 ])
 def test_scam_shapes_that_name_no_debt_fire_their_cue(scam, cue):
     """Scams dressed as an airline, a bank's charge notice or a broker's ad (guide: scams beyond collection)."""
@@ -142,6 +144,9 @@ def test_scam_shapes_that_name_no_debt_fire_their_cue(scam, cue):
     ("【东方航空】您的航班因天气原因取消，可在官方APP免费改签或退票，或致电95530", "travel_callback"),
     ("【招商银行】您的信用卡年费将于下月扣除，如需了解减免政策请致电95555", "charge_callback"),
     ("【鹏远基金】新基金今日起发售，认购请通过官方APP，投资有风险，入市需谨慎。退订回T", "stock_pick_promise"),
+    ("您正在申请加入QQ群，验证码523817，请勿告诉他人", "stock_group_join"),     # a join code, not a pass-code
+    ("班级群里通知：本周课后服务免费，请家长接龙报名", "stock_group_join"),
+    ("支付宝口令红包今晚八点群里抢", "stock_group_join"),
 ])
 def test_the_genuine_notices_beside_them_do_not(genuine, cue):
     """Official numbers are hotlines (⟪HOTLINE⟫, not ⟪PHONE⟫) and a fund ad promises no price."""
@@ -172,7 +177,9 @@ def test_collection_context_without_a_debt_word_opens_the_gate(text):
 @pytest.mark.parametrize("text", ["【鹏远基金】纯债基金今日开放申购，国债逆回购利率上调，可转债今日中签",
                                   "亲，您拍下的宝贝还未付款哦，库存有限，付款后尽快发货",  # a shop's unpaid order
                                   "作业别再拖了，明天交",
-                                  "我今晚要追数据报表，别等我吃饭"])  # 追数据 is not 追數
+                                  "我今晚要追数据报表，别等我吃饭",  # 追数据 is not 追數
+                                  "你睇下啲數據先，再話我知",          # 啲數據: some data
+                                  "全場貨品一口價，冇還價"])         # 冇還價: no bargaining
 def test_bonds_and_everyday_delay_do_not(text):
     names = {s.name for s in find_signals(normalize_text(text))}
     assert not names & {"debt", "collection_act"}, names
