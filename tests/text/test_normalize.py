@@ -57,6 +57,8 @@ from dunning_nlp.train.steps import TextNormalizer
     ("身份证110101199003071234", "身份证⟪IDNO⟫"),
     ("卡号6222 0202 0000 1234 567", "卡号⟪CARD⟫"),
     ("+852 9123 4567", "⟪PHONE⟫"),
+    ("請回電(02)8769-5521取消", "请回电⟪PHONE⟫取消"),     # Taiwan landlines as written there
+    ("撥打02-2375-6610洽詢", "拨打⟪PHONE⟫洽询"),
     ("", ""),
 ])
 def test_normalize_table(raw, expected):
