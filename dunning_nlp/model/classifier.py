@@ -206,14 +206,13 @@ class Classifier:
         exactly as the classifier's own scores are.
         """
         if self._target_prior is not None:
-            # the model's training prior is set whenever a target prior is (see __init__)
-            train = cast(np.ndarray, self.model.class_prior)
-            shifted = shift_prior(proba, train, self._target_prior)
+            target = self._target_prior
             if self._template_prior is not None:
-                templates = [i for i, text in enumerate(normalised) if _SLOT_RE.search(text)]
-                if templates:
-                    shifted[templates] = shift_prior(proba[templates], train, self._template_prior)
-            proba = shifted
+                templates = np.fromiter((_SLOT_RE.search(text) is not None for text in normalised), bool, len(proba))
+                if templates.any():  # a prior per row: the template prior for templates, once for every row
+                    target = np.where(templates[:, None], self._template_prior, target)
+            # the model's training prior is set whenever a target prior is (see __init__)
+            proba = shift_prior(proba, cast(np.ndarray, self.model.class_prior), target)
         has_context = rule_context(rows, self.model.signal_offset)
         if self._taught:
             for i in np.flatnonzero(~has_context & (collection_share(proba) >= TAUGHT_MIN_SHARE)).tolist():

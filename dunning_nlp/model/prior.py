@@ -111,8 +111,12 @@ def shift_prior(
 ) -> np.ndarray:
     """Re-weight calibrated posteriors from ``train_prior`` to ``target_prior`` (rows sum to 1).
 
+    ``target_prior`` is one prior for every row, or an ``(n, classes)`` array with a prior per row.
+
     >>> shift_prior(np.array([[0.5, 0.5]]), [0.5, 0.5], [0.2, 0.8]).round(2).tolist()
     [[0.2, 0.8]]
+    >>> shift_prior(np.array([[0.5, 0.5], [0.5, 0.5]]), [0.5, 0.5], np.array([[0.2, 0.8], [0.5, 0.5]])).tolist()
+    [[0.2, 0.8], [0.5, 0.5]]
     """
     if target_prior is None:
         return proba

@@ -68,6 +68,10 @@ _R_SOFT = "两高两部《关于办理实施“软暴力”的刑事案件若干
 _R_PIPL = "个人信息保护法 第10条; 民法典 第1032–1033条"
 _R_NIFA = "中国互联网金融协会《互联网金融贷后催收业务指引》: 仅向债务人本人催收"
 _R_FRAUD = "反诈: 官方渠道为95xxx客服与APP内还款; 12381/96110 预警与举报"
+# stock_group_join: a stock-tip group's recruiting — a group word, and a group that closes when full or is joined
+# with a pass-code (口令红包 is a red-packet code)
+_GROUP_WORD = "(?:建群|进群|入群|加群|开群|拉群|群内|群里|抱团)"
+_JOIN_MECHANIC = "(?:人满即封|满即封|满员即封|口令(?!红包)|暗号)"
 
 #: Phrases that warn against a scam ("凡是…都是诈骗", "谨防冒充", "银行不会要求转账").  A scam's own sender name
 #: (反诈中心) is not one of them: scams sign as the anti-fraud centre.
@@ -279,10 +283,9 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     _s(
         "stock_group_join",
-        # the recruiting mechanics, not "group" and "free" (a class group's free lessons, a QQ join code);
-        # 口令红包 is a red-packet code
-        r"(?:建群|进群|入群|加群|开群|拉群|群内|群里|抱团)[^。!?\n]{0,40}(?:人满即封|满即封|满员即封|口令(?!红包)|暗号)|"
-        r"(?:人满即封|满即封|满员即封|口令(?!红包)|暗号)[^。!?\n]{0,40}(?:建群|进群|入群|加群|开群|拉群|群内|群里|抱团)",
+        # the recruiting mechanics near a group word, in either order — not "group" and "free" (a class group's
+        # free lessons, a QQ join code)
+        rf"{_GROUP_WORD}[^。!?\n]{{0,40}}{_JOIN_MECHANIC}|{_JOIN_MECHANIC}[^。!?\n]{{0,40}}{_GROUP_WORD}",
         "a group that closes when full or is joined with a pass-code (how stock-tip groups recruit)",
         _R_FRAUD,
     ),
